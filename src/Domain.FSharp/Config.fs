@@ -1,0 +1,150 @@
+namespace CachetMonitor.Domain
+
+/// What a monitor may change in Cachet (the `action` list; its order never matters).
+type MonitorAction =
+    /// `UPDATE_STATUS`: set the component's status.
+    | UpdateStatus
+    /// `CREATE_INCIDENT`: open, update and resolve incidents (and fire webhooks).
+    | CreateIncident
+    /// `PUSH_METRICS`: push each response's latency to `metric_id`.
+    | PushMetrics
+
+/// Names of the actions as written in the config.
+[<RequireQualifiedAccess>]
+module MonitorAction =
+    /// The config name of an action.
+    let name action =
+        match action with
+        | UpdateStatus -> "UPDATE_STATUS"
+        | CreateIncident -> "CREATE_INCIDENT"
+        | PushMetrics -> "PUSH_METRICS"
+
+    /// Parses a config action name (upper case, as the original requires).
+    let tryParse (text: string) =
+        match text.Trim() with
+        | "UPDATE_STATUS" -> Some UpdateStatus
+        | "CREATE_INCIDENT" -> Some CreateIncident
+        | "PUSH_METRICS" -> Some PushMetrics
+        | _ -> None
+
+/// The incident titles of one endpoint, rendered from the `messages` templates.
+type Titles =
+    {
+        /// `incident_outage`, for statuses 0, 3 and 4.
+        Outage: string
+        /// `incident_performance`, for status 2.
+        Performance: string
+        /// `incident_operational`, for status 1.
+        Operational: string
+    }
+
+/// Picking the title for a status.
+[<RequireQualifiedAccess>]
+module Titles =
+    /// The title for a component status.
+    let forStatus titles status =
+        match status with
+        | Operational -> titles.Operational
+        | PerformanceIssues -> titles.Performance
+        | Unknown
+        | PartialOutage
+        | MajorOutage -> titles.Outage
+
+    /// The title for a failure of this severity.
+    let forSeverity titles severity =
+        forStatus titles (Severity.toComponentStatus severity)
+
+/// The `messages` templates shared by every endpoint.
+type MessageTemplates =
+    {
+        IncidentOutage: Template
+        IncidentPerformance: Template
+        IncidentOperational: Template
+    }
+
+/// One HTTP endpoint to watch and the Cachet component it drives.
+type Endpoint =
+    {
+        Name: string
+        /// The URL as written (templates see this).
+        RawUrl: string
+        /// The URL probed: `http://` added when there is no scheme.
+        Url: string
+        /// The method as written (messages show this).
+        Method: string
+        Headers: (string * string) list
+        /// Request body (`body`, a new key), sent as written.
+        Body: string option
+        TimeoutSeconds: float
+        Insecure: bool
+        Expectations: Expectation list
+        AllowedFails: int
+        /// Consecutive passing checks needed to recover (`success_threshold`, default 1).
+        SuccessThreshold: int
+        ComponentId: int
+        MetricId: int option
+        LatencyUnit: LatencyUnit
+        Actions: Set<MonitorAction>
+        PublicIncidents: bool
+        FrequencySeconds: float
+        /// Severity of a time-out (`on_timeout`, default PERFORMANCE).
+        OnTimeout: Severity
+        /// Severity of a connection failure (`on_unreachable`, default PARTIAL).
+        OnUnreachable: Severity
+        Titles: Titles
+        /// The endpoint's scalar keys as written, for `{placeholder}` rendering.
+        TemplateValues: Map<string, string>
+    }
+
+/// Where a token provider in the `cachet.token` list reads the token from.
+type TokenProvider =
+    /// `ENVIRONMENT_VARIABLE`: the named variable (empty counts as nothing).
+    | EnvironmentVariable of name: string
+    /// `TOKEN`: the literal value.
+    | LiteralToken of Secret
+    /// `AWS_SECRETS_MANAGER`: the `secret_key` field of the JSON secret `secret_name` in `region`.
+    | AwsSecretsManager of secretName: string * secretKey: string * region: string
+
+/// Naming token providers as the config does.
+[<RequireQualifiedAccess>]
+module TokenProvider =
+    /// The config `type` of a provider.
+    let typeName provider =
+        match provider with
+        | EnvironmentVariable _ -> "ENVIRONMENT_VARIABLE"
+        | LiteralToken _ -> "TOKEN"
+        | AwsSecretsManager _ -> "AWS_SECRETS_MANAGER"
+
+/// How the Cachet token is obtained.
+type TokenSource =
+    /// The plain-string form: `CACHET_TOKEN` (non-empty) wins, else this value.
+    | PlainToken of Secret
+    /// The provider list, tried in order; the first non-empty value wins.
+    | Providers of TokenProvider list
+
+/// The `cachet` section.
+type CachetSettings =
+    {
+        /// The API base including `/api/v1`, without a trailing `/`.
+        ApiUrl: string
+        Token: TokenSource
+    }
+
+/// A webhook fired on incident events; `{title}` and `{message}` are the only placeholders.
+type Webhook =
+    {
+        Url: Template
+        /// Parameters in config order; values are templates (non-strings stringified).
+        Params: (string * Template) list
+        /// Send the params as a JSON body instead of the query string (`json: true`, a new key).
+        Json: bool
+    }
+
+/// A whole, valid configuration.
+type Config =
+    {
+        Endpoints: Endpoint list
+        Cachet: CachetSettings
+        Webhooks: Webhook list
+        Messages: MessageTemplates
+    }

@@ -1,0 +1,3 @@
+using CachetMonitor.Host.Cli;
+
+return await CommandLine.RunAsync(args);
