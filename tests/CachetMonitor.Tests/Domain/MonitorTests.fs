@@ -1,0 +1,1 @@
+module CachetMonitor.Tests.Domain.MonitorTests
