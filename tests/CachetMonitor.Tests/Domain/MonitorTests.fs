@@ -373,6 +373,28 @@ let tests =
                         Expect.isNone state.Down "up"
                     }
 
+                    test "an adopted outage without an incident waits for A+1 failures to open one" {
+                        let p = policy 1 1 [ UpdateStatus; CreateIncident ]
+
+                        expectCase
+                            p
+                            (Monitor.adopt p PartialOutage None)
+                            [ P, []; P, [ openIncident 3 httpMessage; opened 3 httpMessage ] ]
+                    }
+
+                    test "an adopted outage of another severity shows the check's severity at once" {
+                        let p = policy 2 1 [ UpdateStatus; CreateIncident ]
+
+                        expectCase
+                            p
+                            (Monitor.adopt p MajorOutage None)
+                            [
+                                P, [ status 3 ]
+                                P, []
+                                P, [ openIncident 3 httpMessage; opened 3 httpMessage ]
+                            ]
+                    }
+
                     test "a severity change of an adopted incident updates it by id" {
                         let p = policy 0 1 [ CreateIncident ]
                         let _, commands = Monitor.step p (Monitor.adopt p PartialOutage (Some 41)) X
