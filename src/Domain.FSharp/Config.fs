@@ -96,6 +96,22 @@ type Endpoint =
         TemplateValues: Map<string, string>
     }
 
+    /// `metric_id` for C#: null when not set.
+    member this.MetricIdOrNull: System.Nullable<int> = Option.toNullable this.MetricId
+
+    /// `body` for C#: null when not set.
+    member this.BodyOrNull: string | null = Option.toObj this.Body
+
+    /// The headers for C#, in config order.
+    member this.HeaderList
+        : System.Collections.Generic.IReadOnlyList<System.Collections.Generic.KeyValuePair<string, string>> =
+        this.Headers
+        |> List.map (fun (name, value) -> System.Collections.Generic.KeyValuePair(name, value))
+        :> _
+
+    /// Whether the endpoint's `action` list holds the action.
+    member this.Has(action: MonitorAction) = this.Actions.Contains action
+
 /// Where a token provider in the `cachet.token` list reads the token from.
 type TokenProvider =
     /// `ENVIRONMENT_VARIABLE`: the named variable (empty counts as nothing).
