@@ -997,3 +997,105 @@ let tests =
             log
             faults
         ]
+
+/// Starts a target server, runs the test, disposes it.
+let private withTarget (test: TargetServer -> Task<unit>) =
+    task {
+        let! started = TargetServer.StartAsync()
+        use target = started
+        do! test target
+    }
+
+/// GETs a URL on the target; the outcome or the exception.
+let private fetch (client: HttpClient) (url: string) =
+    task {
+        try
+            use! response = client.GetAsync url
+            let! bytes = response.Content.ReadAsByteArrayAsync()
+
+            let contentType =
+                response.Content.Headers.ContentType |> Option.ofObj |> Option.map string
+
+            return Ok(int response.StatusCode, bytes, contentType)
+        with e ->
+            return Error e
+    }
+
+[<Tests>]
+let targetTests =
+    testList
+        "TargetServer"
+        [
+            testTask "every path answers 200 with the default page and is counted" {
+                do!
+                    withTarget (fun target ->
+                        task {
+                            let! a = fetch http (target.Url "/health")
+                            let! b = fetch http (target.Url "health")
+
+                            match a, b with
+                            | Ok(200, body, Some contentType), Ok(200, _, _) ->
+                                Expect.equal (Encoding.UTF8.GetString body) TargetBehaviour.DefaultBody "body"
+                                Expect.equal contentType "text/html; charset=utf-8" "content type"
+                            | other -> failtest $"unexpected {other}"
+
+                            Expect.equal (target.Hits "/health") 2 "two hits"
+                            Expect.equal (target.Hits "/other") 0 "none elsewhere"
+                            let log = target.HitLog "/health"
+                            Expect.isLessThanOrEqual log[0].Time log[1].Time "ordered"
+                            Expect.equal log[0].Method "GET" "method"
+                        })
+            }
+            testTask "a path answers with its status, body and charset" {
+                do!
+                    withTarget (fun target ->
+                        task {
+                            target.Set("/down", TargetBehaviour.WithStatus 503)
+                            target.Set("/latin", TargetBehaviour.WithBody("café", "text/plain", "iso-8859-1"))
+                            let! down = fetch http (target.Url "/down")
+                            let! latin = fetch http (target.Url "/latin")
+
+                            match down, latin with
+                            | Ok(503, _, _), Ok(200, bytes, Some contentType) ->
+                                Expect.equal bytes [| 99uy; 97uy; 102uy; 0xE9uy |] "Latin-1 bytes"
+                                Expect.equal contentType "text/plain; charset=iso-8859-1" "content type"
+                            | other -> failtest $"unexpected {other}"
+
+                            target.Reset "/down"
+                            let! back = fetch http (target.Url "/down")
+                            Expect.isTrue (back |> Result.exists (fun (s, _, _) -> s = 200)) "reset to default"
+                        })
+            }
+            testTask "a delayed path answers after the delay, a redirect is followed" {
+                do!
+                    withTarget (fun target ->
+                        task {
+                            target.Set("/slow", TargetBehaviour.Delayed(TimeSpan.FromMilliseconds 300.0))
+                            target.Set("/old", TargetBehaviour.Redirect "/new")
+                            let watch = Stopwatch.StartNew()
+                            let! slow = fetch http (target.Url "/slow")
+                            Expect.isGreaterThanOrEqual watch.ElapsedMilliseconds 290L "delayed"
+                            Expect.isTrue (Result.isOk slow) "answered"
+                            let! moved = fetch http (target.Url "/old")
+                            Expect.isTrue (moved |> Result.exists (fun (s, _, _) -> s = 200)) "followed"
+                            Expect.equal (target.Hits "/new") 1 "landed"
+                        })
+            }
+            testCaseTask "a dropping path fails the request and a hanging one holds it until disposal" (fun () ->
+                task {
+                    let! target = TargetServer.StartAsync()
+                    target.Set("/drop", TargetBehaviour.Dropping())
+                    target.Set("/hang", TargetBehaviour.Hanging())
+                    let! dropped = fetch http (target.Url "/drop")
+                    Expect.isTrue (Result.isError dropped) "dropped"
+                    use patient = new HttpClient(Timeout = TimeSpan.FromSeconds 30.0)
+                    let hanging = fetch patient (target.Url "/hang")
+                    do! Task.Delay 200
+                    Expect.isFalse hanging.IsCompleted "still hanging"
+                    let watch = Stopwatch.StartNew()
+                    do! target.DisposeAsync()
+                    let! released = hanging
+                    Expect.isTrue (Result.isError released) "released without an answer"
+                    Expect.isLessThan watch.ElapsedMilliseconds 5000L "disposal does not wait for the hang"
+                })
+        ]
