@@ -1,0 +1,308 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CachetMonitor.Host.Cachet;
+
+/// <summary>
+/// A typed client for the Cachet API v1 (2.4, with 2.3 fallbacks). One HTTP attempt per call: retries belong to
+/// the caller; failures are thrown as a classified <see cref="CachetApiException"/>. Every request carries the token
+/// in <c>X-Cachet-Token</c> and <c>Accept: application/json</c>; writes send JSON bodies. The token never appears in
+/// an exception message or in <see cref="ToString"/>. Cancelling <c>ct</c> throws <see cref="OperationCanceledException"/>.
+/// </summary>
+public sealed class CachetClient
+{
+    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
+    private readonly HttpClient http;
+    private readonly string baseUrl;
+    private readonly string token;
+    private readonly TimeProvider time;
+
+    /// <summary>Creates a client.</summary>
+    /// <param name="http">The HTTP client (its <c>Timeout</c> bounds each call).</param>
+    /// <param name="apiBaseUrl">The API base, e.g. <c>https://status.example.com/api/v1</c>; a trailing <c>/</c> is ignored.</param>
+    /// <param name="token">The Cachet API token.</param>
+    /// <param name="time">The clock used to turn a <c>Retry-After</c> date into a delay (default: system clock).</param>
+    /// <exception cref="ArgumentException">When <paramref name="apiBaseUrl"/> is not an absolute http(s) URL.</exception>
+    public CachetClient(HttpClient http, string apiBaseUrl, string token, TimeProvider? time = null)
+    {
+        var trimmed = apiBaseUrl.TrimEnd('/');
+        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new ArgumentException("The Cachet API URL must be an absolute http or https URL.", nameof(apiBaseUrl));
+        this.http = http;
+        this.token = token;
+        this.time = time ?? TimeProvider.System;
+        baseUrl = trimmed;
+    }
+
+    /// <summary>The API base URL without a trailing <c>/</c>.</summary>
+    public string BaseUrl => baseUrl;
+
+    /// <summary>Names the client by its base URL only.</summary>
+    public override string ToString() => $"CachetClient({baseUrl})";
+
+    /// <summary><c>GET /components/{id}</c>.</summary>
+    public async Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct)
+    {
+        var root = await SendAsync(HttpMethod.Get, $"/components/{id}", null, $"component {id}", ct);
+        return Read(root, $"/components/{id}", data => CachetData.Component(data));
+    }
+
+    /// <summary><c>GET /metrics/{id}</c>.</summary>
+    public async Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct)
+    {
+        var root = await SendAsync(HttpMethod.Get, $"/metrics/{id}", null, $"metric {id}", ct);
+        return Read(root, $"/metrics/{id}", data => CachetData.Metric(data));
+    }
+
+    /// <summary>
+    /// The newest unresolved incident (status &lt; 4) of a component, or null: <c>GET
+    /// /incidents?component_id={cid}&amp;sort=id&amp;per_page=100</c> (never with <c>page</c>, which Cachet turns into a 500 on
+    /// a filtered list). The server's filter and order are checked, not trusted.
+    /// </summary>
+    public async Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct)
+    {
+        var path = $"/incidents?component_id={componentId}&sort=id&per_page=100";
+        var root = await SendAsync(HttpMethod.Get, path, null, $"incidents of component {componentId}", ct);
+        var incidents = Read(root, path, data => CachetData.Array(data, "incidents").Select(CachetData.Incident).ToArray());
+        return incidents
+            .Where(i => i.ComponentId == componentId && i.Status < 4)
+            .MaxBy(i => i.Id);
+    }
+
+    /// <summary><c>PUT /components/{cid}</c> with <c>status</c> only.</summary>
+    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
+        SendAsync(HttpMethod.Put, $"/components/{componentId}", new JsonObject { ["status"] = status }, $"component {componentId}", ct);
+
+    /// <summary>
+    /// <c>POST /incidents</c> with <c>status=1</c> and <c>notify=true</c>; Cachet also sets the component's status to
+    /// <paramref name="componentStatus"/>. Returns the new incident's id.
+    /// </summary>
+    public async Task<int> CreateIncidentAsync(
+        string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct)
+    {
+        var body = OpenIncidentBody(name, message, componentId, componentStatus, visible);
+        body["notify"] = true;
+        var root = await SendAsync(HttpMethod.Post, "/incidents", body, "incidents", ct);
+        return Read(root, "/incidents", data => CachetData.Int(CachetData.Object(data, "incident"), "id"));
+    }
+
+    /// <summary>
+    /// A severity change on an open incident: <c>POST /incidents/{id}/updates</c> with <c>status=1</c> and the message;
+    /// on 404 (Cachet 2.3 has no updates) <c>PUT /incidents/{id}</c> with name, message, <c>status=1</c>, visible and the
+    /// component link and status. The caller sets the component status separately.
+    /// </summary>
+    public async Task UpdateIncidentAsync(
+        int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct)
+    {
+        try
+        {
+            await PostUpdateAsync(incidentId, 1, message, ct);
+        }
+        catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound)
+        {
+            var body = OpenIncidentBody(name, message, componentId, componentStatus, visible);
+            await SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
+        }
+    }
+
+    /// <summary>
+    /// Resolves an incident: <c>POST /incidents/{id}/updates</c> with <c>status=4</c> and the message; on 404
+    /// <c>PUT /incidents/{id}</c> with <c>status=4</c> and <c>visible</c> (which Cachet would otherwise reset).
+    /// Returns false when that is 404 too: the incident is gone.
+    /// </summary>
+    public async Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct)
+    {
+        try
+        {
+            await PostUpdateAsync(incidentId, 4, message, ct);
+            return true;
+        }
+        catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound)
+        {
+            try
+            {
+                var body = new JsonObject { ["status"] = 4, ["visible"] = visible };
+                await SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
+                return true;
+            }
+            catch (CachetApiException gone) when (gone.Kind == CachetApiErrorKind.NotFound)
+            {
+                return false;
+            }
+        }
+    }
+
+    /// <summary><c>POST /metrics/{id}/points</c> with the value as a plain decimal and the Unix timestamp.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="value"/> is NaN or infinite.</exception>
+    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["value"] = JsonNode.Parse(CachetNumber.PlainDecimal(value)),
+            ["timestamp"] = unixSeconds,
+        };
+        return SendAsync(HttpMethod.Post, $"/metrics/{metricId}/points", body, $"metric {metricId}", ct);
+    }
+
+    /// <summary>
+    /// Every component, enabled or not (with a valid token Cachet lists disabled ones too): <c>GET
+    /// /components?page=N</c> from 1 while <c>next_page</c> is set. The link itself is not followed, so the token only
+    /// ever goes to <see cref="BaseUrl"/>.
+    /// </summary>
+    public async IAsyncEnumerable<CachetComponent> ListComponentsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var page = 1; ; page++)
+        {
+            var path = $"/components?page={page}";
+            var root = await SendAsync(HttpMethod.Get, path, null, "components", ct);
+            var (components, more) = Read(root, path, data =>
+            {
+                var list = CachetData.Array(data, "components").Select(CachetData.Component).ToArray();
+                var next = root["meta"]?["pagination"]?["links"]?["next_page"];
+                return (list, next is not null && next.GetValueKind() != JsonValueKind.Null);
+            });
+            foreach (var component in components)
+                yield return component;
+            if (!more || components.Length == 0)
+                yield break;
+        }
+    }
+
+    /// <summary><c>GET /ping</c>.</summary>
+    public Task PingAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "/ping", null, "ping", ct);
+
+    /// <summary>The fields of an open (status 1) incident linked to its component.</summary>
+    private static JsonObject OpenIncidentBody(string name, string message, int componentId, int componentStatus, bool visible) =>
+        new()
+        {
+            ["name"] = name,
+            ["message"] = message,
+            ["status"] = 1,
+            ["visible"] = visible,
+            ["component_id"] = componentId,
+            ["component_status"] = componentStatus,
+        };
+
+    private Task<JsonObject> PostUpdateAsync(int incidentId, int status, string message, CancellationToken ct) =>
+        SendAsync(
+            HttpMethod.Post,
+            $"/incidents/{incidentId}/updates",
+            new JsonObject { ["status"] = status, ["message"] = message },
+            $"incident {incidentId}",
+            ct);
+
+    /// <summary>Reads <c>data</c> of a success answer; a wrong shape is a <see cref="CachetApiErrorKind.MalformedResponse"/>.</summary>
+    private static T Read<T>(JsonObject root, string path, Func<JsonNode?, T> read)
+    {
+        try
+        {
+            return read(root["data"]);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        {
+            throw new CachetApiException(
+                CachetApiErrorKind.MalformedResponse, $"Cachet answered with an unexpected shape: {e.Message} ({Call(path)})");
+        }
+    }
+
+    /// <summary>One attempt; returns the JSON object of a 2xx answer that has <c>data</c>, or throws classified.</summary>
+    private async Task<JsonObject> SendAsync(
+        HttpMethod method, string path, JsonObject? body, string resource, CancellationToken ct)
+    {
+        var call = $"{method} {Call(path)}";
+        using var request = new HttpRequestMessage(method, baseUrl + path);
+        request.Headers.Accept.Add(Json);
+        request.Headers.TryAddWithoutValidation("X-Cachet-Token", token);
+        if (body is not null)
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+
+        string text;
+        HttpStatusCode status;
+        RetryConditionHeaderValue? retryAfter;
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            status = response.StatusCode;
+            retryAfter = response.Headers.RetryAfter;
+            text = await response.Content.ReadAsStringAsync(ct);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new CachetApiException(CachetApiErrorKind.Timeout, $"Cachet did not answer in time ({call})", innerException: e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            throw new CachetApiException(
+                CachetApiErrorKind.Transport, $"Cachet is unreachable: {Reason(e)} ({call})", innerException: e);
+        }
+
+        var code = (int)status;
+        if (code is < 200 or > 299)
+            throw Failure(code, text, retryAfter, resource, call);
+        if (code == 204)
+            return [];
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject root && root.ContainsKey("data"))
+                return root;
+        }
+        catch (JsonException)
+        {
+        }
+
+        throw new CachetApiException(
+            CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object ({call})", code);
+    }
+
+    private CachetApiException Failure(int code, string body, RetryConditionHeaderValue? retryAfter, string resource, string call) =>
+        code switch
+        {
+            401 => new(CachetApiErrorKind.Unauthorized, $"Cachet rejected the API token ({call})", code),
+            404 => new(CachetApiErrorKind.NotFound, $"{resource} not found ({call})", code),
+            400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {Details(body)} ({call})", code),
+            429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, Delay(retryAfter)),
+            >= 500 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code),
+            _ => new(CachetApiErrorKind.UnexpectedStatus, $"Cachet answered HTTP {code} ({call})", code),
+        };
+
+    /// <summary>The validation details of a Cachet error body, joined; else its <c>detail</c>; else a placeholder.</summary>
+    private static string Details(string body)
+    {
+        try
+        {
+            var error = JsonNode.Parse(body)?["errors"]?[0];
+            if (error?["meta"]?["details"] is JsonArray details && details.Count > 0)
+                return string.Join(" ", details.Select(d => d?.ToString()));
+            if (error?["detail"]?.GetValueKind() == JsonValueKind.String)
+                return error["detail"]!.GetValue<string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+        }
+
+        return "no details given";
+    }
+
+    private TimeSpan? Delay(RetryConditionHeaderValue? retryAfter) => retryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static string Reason(Exception e) => e switch
+    {
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "the host name does not resolve",
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "the connection failed",
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "the TLS handshake failed",
+        HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "the connection closed before the answer",
+        _ => e.Message,
+    };
+
+    private static string Call(string path) => "/" + path.TrimStart('/').Split('?')[0];
+}

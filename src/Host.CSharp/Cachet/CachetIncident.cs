@@ -1,0 +1,10 @@
+namespace CachetMonitor.Host.Cachet;
+
+/// <summary>A Cachet incident as the monitor needs it.</summary>
+/// <param name="Id">The incident id.</param>
+/// <param name="Name">The title.</param>
+/// <param name="Status">The incident status code (0–4; 4 is fixed).</param>
+/// <param name="ComponentId">The linked component (0 when none).</param>
+/// <param name="Visible">Whether the incident is public.</param>
+/// <param name="Message">The incident message.</param>
+public sealed record CachetIncident(int Id, string Name, int Status, int ComponentId, bool Visible, string Message);

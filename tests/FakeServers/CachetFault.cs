@@ -1,0 +1,92 @@
+namespace CachetMonitor.FakeServers;
+
+/// <summary>What kind of misbehaviour a <see cref="CachetFault"/> injects.</summary>
+public enum CachetFaultKind
+{
+    /// <summary>Answer with <see cref="CachetFault.StatusCode"/> and a Cachet-style JSON error (or a custom body).</summary>
+    Status,
+
+    /// <summary>Answer 429 with a <c>Retry-After</c> header.</summary>
+    RateLimited,
+
+    /// <summary>Wait <see cref="CachetFault.Delay"/> before handling the request normally.</summary>
+    Delay,
+
+    /// <summary>Drop the connection without answering.</summary>
+    Abort,
+}
+
+/// <summary>A misbehaviour the fake Cachet applies to matching requests instead of (or before) its normal answer.</summary>
+public sealed record CachetFault
+{
+    private CachetFault(CachetFaultKind kind) => Kind = kind;
+
+    /// <summary>The kind of fault.</summary>
+    public CachetFaultKind Kind { get; }
+
+    /// <summary>The status code answered by <see cref="CachetFaultKind.Status"/> and <see cref="CachetFaultKind.RateLimited"/>.</summary>
+    public int StatusCode { get; private init; }
+
+    /// <summary>The <c>Retry-After</c> header value of a rate-limit fault (seconds or an HTTP date), if any.</summary>
+    public string? RetryAfter { get; private init; }
+
+    /// <summary>The wait of a <see cref="CachetFaultKind.Delay"/> fault (real time).</summary>
+    public TimeSpan Delay { get; private init; }
+
+    /// <summary>A custom body for a status fault; null gives Cachet's JSON error object.</summary>
+    public string? Body { get; private init; }
+
+    /// <summary>The content type of <see cref="Body"/>.</summary>
+    public string ContentType { get; private init; } = "application/json";
+
+    /// <summary>Answer with an error status (default 500) and Cachet's JSON error body.</summary>
+    public static CachetFault Status(int statusCode = 500) =>
+        new(CachetFaultKind.Status) { StatusCode = statusCode };
+
+    /// <summary>Answer with an arbitrary status, body and content type (e.g. a proxy's HTML 502 page).</summary>
+    public static CachetFault Raw(int statusCode, string body, string contentType) =>
+        new(CachetFaultKind.Status) { StatusCode = statusCode, Body = body, ContentType = contentType };
+
+    /// <summary>Answer 429 with <c>Retry-After: <paramref name="retryAfter"/></c> (omitted when null).</summary>
+    public static CachetFault RateLimited(string? retryAfter) =>
+        new(CachetFaultKind.RateLimited) { StatusCode = 429, RetryAfter = retryAfter };
+
+    /// <summary>Wait <paramref name="delay"/> before answering normally.</summary>
+    public static CachetFault Delayed(TimeSpan delay) => new(CachetFaultKind.Delay) { Delay = delay };
+
+    /// <summary>Drop the connection without an answer.</summary>
+    public static CachetFault Abort() => new(CachetFaultKind.Abort);
+}
+
+/// <summary>An injected fault with its scope: which requests, how many, until when.</summary>
+internal sealed class CachetFaultRule(CachetFault fault, string? method, string? path, int? remaining, DateTimeOffset? until)
+{
+    public CachetFault Fault { get; } = fault;
+
+    private int? remaining = remaining;
+
+    /// <summary>Consumes one use when the rule applies to the request; false when it does not (or is spent).</summary>
+    public bool TryConsume(string requestMethod, string apiPath, DateTimeOffset now)
+    {
+        if (until is { } end && now >= end)
+            return false;
+        if (remaining is <= 0)
+            return false;
+        if (method is not null && !string.Equals(method, requestMethod, StringComparison.OrdinalIgnoreCase))
+            return false;
+        if (path is not null && !MatchesPath(path, apiPath))
+            return false;
+        if (remaining is { } left)
+            remaining = left - 1;
+        return true;
+    }
+
+    /// <summary>Whether the rule can never apply again.</summary>
+    public bool IsSpent(DateTimeOffset now) => remaining is <= 0 || (until is { } end && now >= end);
+
+    private static bool MatchesPath(string prefix, string apiPath)
+    {
+        var trimmed = prefix.TrimEnd('/');
+        return apiPath == trimmed || apiPath.StartsWith(trimmed + "/", StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,11 @@
+namespace CachetMonitor.FakeServers;
+
+/// <summary>The Cachet API flavour a <see cref="FakeCachet"/> reproduces.</summary>
+public enum FakeCachetVersion
+{
+    /// <summary>Cachet 2.4: incident updates route, PHP-style boolean casts.</summary>
+    V24,
+
+    /// <summary>Cachet 2.3: no updates route, strict boolean rule, PUT on a component re-enables it.</summary>
+    V23,
+}
