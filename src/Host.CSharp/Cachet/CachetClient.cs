@@ -14,7 +14,7 @@ namespace CachetMonitor.Host.Cachet;
 /// in <c>X-Cachet-Token</c> and <c>Accept: application/json</c>; writes send JSON bodies. The token never appears in
 /// an exception message or in <see cref="ToString"/>. Cancelling <c>ct</c> throws <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class CachetClient
+public sealed class CachetClient : ICachetApi
 {
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
     private readonly HttpClient http;

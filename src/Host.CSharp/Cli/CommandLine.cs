@@ -1,11 +1,38 @@
 namespace CachetMonitor.Host.Cli;
 
-/// <summary>Dispatches the command line to the commands.</summary>
+/// <summary>Dispatches the command line to its command and returns the process exit code.</summary>
 public static class CommandLine
 {
-    public static Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args)
     {
-        Console.Error.WriteLine("usage: cachet-monitor [run|check|validate|generate] ...");
-        return Task.FromResult(args.Length == 0 ? 2 : 2);
+        var (arguments, error) = CliArguments.Parse(args);
+        if (arguments is null)
+        {
+            await Console.Error.WriteLineAsync($"cachet-monitor: {error}\n\n{Usage.Text}");
+            return ExitCodes.BadArguments;
+        }
+        Func<string, string?> environment = Environment.GetEnvironmentVariable;
+        return arguments.Command switch
+        {
+            "help" => PrintHelp(),
+            "version" => PrintVersion(),
+            "validate" => ValidateCommand.Run(arguments.ConfigPath(environment), environment, Console.Out, Console.Error),
+            "check" => await CheckCommand.RunAsync(arguments.ConfigPath(environment), arguments.Json, environment, Console.Out, Console.Error),
+            "generate" => await GenerateCommand.RunAsync(arguments.Positionals[0], arguments.Positionals[1], arguments.Positionals[2], arguments.Force, Console.Out, Console.Error),
+            _ => await RunCommand.RunAsync(arguments, environment),
+        };
+    }
+
+    private static int PrintHelp()
+    {
+        Console.Out.WriteLine(Usage.Text);
+        return ExitCodes.Ok;
+    }
+
+    private static int PrintVersion()
+    {
+        var version = typeof(CommandLine).Assembly.GetName().Version;
+        Console.Out.WriteLine($"cachet-monitor {version}");
+        return ExitCodes.Ok;
     }
 }

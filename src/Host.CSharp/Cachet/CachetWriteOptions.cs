@@ -1,0 +1,19 @@
+namespace CachetMonitor.Host.Cachet;
+
+/// <summary>How Cachet writes are paced and retried.</summary>
+public sealed record CachetWriteOptions
+{
+    /// <summary>Cachet calls in flight at once, across all endpoints.</summary>
+    public int MaxConcurrentCalls { get; init; } = 8;
+
+    /// <summary>The first retry delay; it doubles per failure, with jitter, up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Metric points kept per endpoint while Cachet is unreachable; the oldest are dropped beyond it.</summary>
+    public int MaxPendingMetricPoints { get; init; } = 1000;
+
+    /// <summary>How long in-flight writes may finish at shutdown.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace CachetMonitor.Host.Cachet;
+
+/// <summary>
+/// <c>run --dry-run</c>: needs no Cachet at all. Reads answer "nothing known"; each write that would be made is
+/// logged instead and reported as done.
+/// </summary>
+public sealed class DryRunCachet(ILogger<DryRunCachet> logger) : ICachetApi
+{
+    private int _nextIncidentId;
+
+    public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) =>
+        throw new NotSupportedException("a dry run reads nothing from Cachet");
+
+    public Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) =>
+        throw new NotSupportedException("a dry run reads nothing from Cachet");
+
+    public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+        Task.FromResult<CachetIncident?>(null);
+
+    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct)
+    {
+        logger.LogInformation("[dry run] would PUT /components/{ComponentId} status={Status}", componentId, status);
+        return Task.CompletedTask;
+    }
+
+    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct)
+    {
+        var id = -Interlocked.Increment(ref _nextIncidentId);
+        logger.LogInformation(
+            "[dry run] would POST /incidents name=\"{Name}\" message=\"{Message}\" status=1 component_id={ComponentId} component_status={ComponentStatus} visible={Visible}",
+            name, message, componentId, componentStatus, visible);
+        return Task.FromResult(id);
+    }
+
+    public Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct)
+    {
+        logger.LogInformation(
+            "[dry run] would POST /incidents/{{id}}/updates status=1 message=\"{Message}\" (title \"{Name}\", component status {ComponentStatus})",
+            message, name, componentStatus);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct)
+    {
+        logger.LogInformation("[dry run] would POST /incidents/{{id}}/updates status=4 message=\"{Message}\"", message);
+        return Task.FromResult(true);
+    }
+
+    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct)
+    {
+        logger.LogInformation(
+            "[dry run] would POST /metrics/{MetricId}/points value={Value} timestamp={Timestamp}",
+            metricId, value.ToString(CultureInfo.InvariantCulture), unixSeconds);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,24 @@
+namespace CachetMonitor.Host.Cachet;
+
+/// <summary>
+/// The Cachet operations the daemon needs: the live client implements them over HTTP, the dry-run
+/// implementation only logs the writes. Failures are <see cref="CachetApiException"/>s.
+/// </summary>
+public interface ICachetApi
+{
+    Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct);
+
+    Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct);
+
+    Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct);
+
+    Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct);
+
+    Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct);
+
+    Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct);
+
+    Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct);
+
+    Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct);
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+using CachetMonitor.Domain;
+using CachetMonitor.Host.Configuration;
+using CachetMonitor.Host.Probing;
+
+namespace CachetMonitor.Host.Cli;
+
+/// <summary><c>check</c>: probes every endpoint once and prints a table (or JSON); never calls Cachet.</summary>
+public static class CheckCommand
+{
+    private sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message);
+
+    public static async Task<int> RunAsync(string path, bool json, Func<string, string?> environment, TextWriter stdout, TextWriter stderr)
+    {
+        var loaded = ConfigLoader.Load(path, environment);
+        if (ValidateCommand.ReportInvalid(path, loaded, stderr))
+        {
+            return ExitCodes.BadArguments;
+        }
+        var endpoints = loaded.Config!.Endpoints.ToList();
+        using var prober = new HttpProber(new ProbeOptions());
+        using var slots = new SemaphoreSlim(64);
+        var rows = await Task.WhenAll(endpoints.Select(async endpoint =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                return ToRow(endpoint, await prober.ProbeAsync(endpoint, CancellationToken.None));
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+
+        if (json)
+        {
+            stdout.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+        }
+        else
+        {
+            PrintTable(rows, stdout);
+        }
+        return rows.All(r => r.Verdict == "pass") ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static Row ToRow(Endpoint endpoint, Observation observation)
+    {
+        var verdict = MonitorCore.Evaluate(endpoint, observation);
+        var status = observation is Observation.Responded responded ? responded.Item.StatusCode : (int?)null;
+        return verdict switch
+        {
+            Verdict.Passed passed => new Row(endpoint.Name, endpoint.Url, status, passed.latencySeconds, "pass", ""),
+            Verdict.Failed failed => new Row(
+                endpoint.Name,
+                endpoint.Url,
+                status,
+                failed.Item.LatencySeconds is { } latency ? latency.Value : null,
+                $"fail ({SeverityModule.name(failed.Item.Severity)})",
+                failed.Item.Message),
+            _ => throw new InvalidOperationException("unknown verdict"),
+        };
+    }
+
+    private static void PrintTable(IReadOnlyList<Row> rows, TextWriter stdout)
+    {
+        string[] header = ["ENDPOINT", "HTTP", "LATENCY", "VERDICT", "MESSAGE"];
+        var cells = rows.Select(r => new[]
+        {
+            r.Endpoint,
+            r.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? "-",
+            r.LatencySeconds is { } s ? $"{(s * 1000).ToString("0", CultureInfo.InvariantCulture)} ms" : "-",
+            r.Verdict,
+            r.Message,
+        }).ToList();
+        var widths = Enumerable.Range(0, header.Length - 1)
+            .Select(i => cells.Select(c => c[i].Length).Append(header[i].Length).Max())
+            .ToArray();
+        void Line(string[] values) =>
+            stdout.WriteLine(string.Join("  ", values.Select((v, i) => i < widths.Length ? v.PadRight(widths[i]) : v)).TrimEnd());
+        Line(header);
+        cells.ForEach(Line);
+        var passed = rows.Count(r => r.Verdict == "pass");
+        stdout.WriteLine($"{passed} of {rows.Count} endpoint(s) passed");
+    }
+}

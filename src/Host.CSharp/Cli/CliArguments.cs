@@ -1,0 +1,115 @@
+namespace CachetMonitor.Host.Cli;
+
+/// <summary>The command line, parsed: a command, its positional arguments and its options.</summary>
+public sealed record CliArguments(
+    string Command,
+    IReadOnlyList<string> Positionals,
+    bool DryRun,
+    bool Json,
+    bool Force,
+    string LogLevel,
+    string LogFormat)
+{
+    public static readonly string[] Commands = ["run", "check", "validate", "generate", "help", "version"];
+
+    /// <summary>Parses the arguments, or says what is wrong with them.</summary>
+    public static (CliArguments? Arguments, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        var positionals = new List<string>();
+        bool dryRun = false, json = false, force = false;
+        var logLevel = "Information";
+        var logFormat = "text";
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            switch (arg)
+            {
+                case "--dry-run":
+                    dryRun = true;
+                    break;
+                case "--json":
+                    json = true;
+                    break;
+                case "--force":
+                    force = true;
+                    break;
+                case "-h" or "--help":
+                    return (new CliArguments("help", [], false, false, false, logLevel, logFormat), null);
+                case "--version":
+                    return (new CliArguments("version", [], false, false, false, logLevel, logFormat), null);
+                case "--log-level" or "--log-format":
+                    if (i + 1 >= args.Count)
+                    {
+                        return (null, $"{arg} needs a value");
+                    }
+                    var value = args[++i];
+                    if (arg == "--log-level")
+                    {
+                        if (!Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(value, ignoreCase: true, out _))
+                        {
+                            return (null, $"--log-level: unknown level \"{value}\" (Trace, Debug, Information, Warning, Error, Critical, None)");
+                        }
+                        logLevel = value;
+                    }
+                    else
+                    {
+                        if (value is not ("text" or "json"))
+                        {
+                            return (null, $"--log-format: unknown format \"{value}\" (text, json)");
+                        }
+                        logFormat = value;
+                    }
+                    break;
+                default:
+                    if (arg.StartsWith("--", StringComparison.Ordinal))
+                    {
+                        return (null, $"unknown option {arg}");
+                    }
+                    positionals.Add(arg);
+                    break;
+            }
+        }
+
+        // The original's invocation is `cachet-monitor config.yml`: a first word that is no command is the config path.
+        var command = positionals.Count > 0 && Commands.Contains(positionals[0]) ? positionals[0] : "run";
+        if (positionals.Count > 0 && positionals[0] == command)
+        {
+            positionals.RemoveAt(0);
+        }
+        var parsed = new CliArguments(command, positionals, dryRun, json, force, logLevel, logFormat);
+        return parsed.CheckShape();
+    }
+
+    private (CliArguments?, string?) CheckShape()
+    {
+        var (min, max) = Command switch
+        {
+            "generate" => (3, 3),
+            "help" or "version" => (0, 0),
+            _ => (0, 1),
+        };
+        if (Positionals.Count < min || Positionals.Count > max)
+        {
+            return (null, $"{Command}: expected {(min == max ? min.ToString() : $"at most {max}")} argument(s), got {Positionals.Count}");
+        }
+        if (DryRun && Command != "run")
+        {
+            return (null, "--dry-run applies to run only");
+        }
+        if (Json && Command != "check")
+        {
+            return (null, "--json applies to check only");
+        }
+        if (Force && Command != "generate")
+        {
+            return (null, "--force applies to generate only");
+        }
+        return (this, null);
+    }
+
+    /// <summary>The config path: the argument, else $CACHET_MONITOR_CONFIG, else config/config.yml.</summary>
+    public string ConfigPath(Func<string, string?> environment) =>
+        Positionals.Count > 0 ? Positionals[0]
+        : environment("CACHET_MONITOR_CONFIG") is { Length: > 0 } fromEnv ? fromEnv
+        : Path.Combine("config", "config.yml");
+}

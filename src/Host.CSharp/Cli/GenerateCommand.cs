@@ -1,0 +1,70 @@
+using CachetMonitor.Domain;
+using CachetMonitor.Host.Cachet;
+
+namespace CachetMonitor.Host.Cli;
+
+/// <summary><c>generate</c>: writes a config with one endpoint per enabled Cachet component (all pages).</summary>
+public static class GenerateCommand
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public static async Task<int> RunAsync(string apiUrl, string token, string output, bool force, TextWriter stdout, TextWriter stderr)
+    {
+        if (File.Exists(output) && !force)
+        {
+            stderr.WriteLine($"generate: {output} exists; pass --force to overwrite it");
+            return ExitCodes.BadArguments;
+        }
+        if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+        {
+            stderr.WriteLine($"generate: \"{apiUrl}\" is not an http(s) URL");
+            return ExitCodes.BadArguments;
+        }
+
+        var components = new List<GeneratedComponent>();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var client = new CachetClient(http, apiUrl, token);
+        try
+        {
+            await foreach (var component in client.ListComponentsAsync(CancellationToken.None))
+            {
+                if (component.Enabled)
+                {
+                    components.Add(new GeneratedComponent(component.Id, component.Name, component.Link ?? ""));
+                }
+            }
+        }
+        catch (CachetApiException e)
+        {
+            stderr.WriteLine($"generate: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        var yaml = MonitorCore.GenerateConfig(apiUrl.TrimEnd('/'), token, components);
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnly;
+            }
+            await using (var stream = new FileStream(output, options))
+            await using (var writer = new StreamWriter(stream))
+            {
+                await writer.WriteAsync(yaml);
+            }
+            if (!OperatingSystem.IsWindows())
+            {
+                // An existing file keeps its mode on overwrite: the token inside must stay private.
+                File.SetUnixFileMode(output, OwnerOnly);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"generate: cannot write {output}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        stdout.WriteLine($"wrote {output}: {ValidateCommand.Plural(components.Count, "endpoint")} (readable by its owner only)");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,21 @@
+namespace CachetMonitor.Host.Cli;
+
+/// <summary>The help text.</summary>
+public static class Usage
+{
+    public const string Text = """
+        usage:
+          cachet-monitor [run] [CONFIG] [--dry-run] [--log-level LEVEL] [--log-format text|json]
+              Run the daemon. CONFIG defaults to $CACHET_MONITOR_CONFIG, else config/config.yml.
+              --dry-run probes and decides as usual but only logs the Cachet writes it would make.
+          cachet-monitor check [CONFIG] [--json]
+              Probe every endpoint once and print the results; no Cachet calls. Exit 0 when all pass, else 1.
+          cachet-monitor validate [CONFIG]
+              Print every error and warning of the config. Exit 0 when valid, 2 when not.
+          cachet-monitor generate API_URL TOKEN OUTPUT.yml [--force]
+              Write a config with one endpoint per enabled Cachet component.
+
+        environment: CACHET_API_URL and CACHET_TOKEN override cachet.api_url and a plain-string cachet.token.
+        exit codes: 0 ok or stopped by SIGTERM/SIGINT, 1 start-up or check failure, 2 bad arguments or config.
+        """;
+}

@@ -1,0 +1,116 @@
+using CachetMonitor.Domain;
+using CachetMonitor.Host.Probing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace CachetMonitor.Host.Scheduling;
+
+/// <summary>
+/// One loop schedules every endpoint at a fixed rate (no drift): the first checks are spread over the first
+/// interval, a check that is still running when its next slot comes skips that slot instead of overlapping,
+/// and slots missed while the machine was busy are skipped rather than run in a burst.
+/// </summary>
+public sealed class CheckScheduler(
+    IReadOnlyList<EndpointMonitor> monitors,
+    HttpProber prober,
+    CheckStatistics statistics,
+    TimeProvider time,
+    ILogger<CheckScheduler> logger) : BackgroundService
+{
+    private sealed class Slot(EndpointMonitor monitor, long periodTicks)
+    {
+        public EndpointMonitor Monitor { get; } = monitor;
+        public long PeriodTicks { get; } = periodTicks;
+        public int Running;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var queue = new PriorityQueue<Slot, long>(monitors.Count);
+        var start = time.GetUtcNow().UtcTicks;
+        for (var i = 0; i < monitors.Count; i++)
+        {
+            var period = Math.Max(1, TimeSpan.FromSeconds(monitors[i].Endpoint.FrequencySeconds).Ticks);
+            // Spread the first checks evenly over each endpoint's first interval.
+            var offset = (long)(period * ((double)i / monitors.Count));
+            queue.Enqueue(new Slot(monitors[i], period), start + offset);
+        }
+        logger.LogInformation("Monitoring {Count} endpoint(s)", monitors.Count);
+
+        while (!stoppingToken.IsCancellationRequested && queue.TryPeek(out _, out var due))
+        {
+            statistics.Heartbeat(time.GetUtcNow());
+            var wait = due - time.GetUtcNow().UtcTicks;
+            if (wait > 0)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromTicks(Math.Min(wait, TimeSpan.FromSeconds(1).Ticks)), time, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                continue;
+            }
+            var now = time.GetUtcNow().UtcTicks;
+            while (queue.TryPeek(out var slot, out var slotDue) && slotDue <= now)
+            {
+                queue.Dequeue();
+                if (Interlocked.CompareExchange(ref slot.Running, 1, 0) == 0)
+                {
+                    _ = RunCheckAsync(slot, stoppingToken);
+                }
+                else
+                {
+                    statistics.Skipped();
+                }
+                var next = slotDue + slot.PeriodTicks;
+                if (next <= now)
+                {
+                    var missed = (now - next) / slot.PeriodTicks + 1;
+                    statistics.Skipped(missed);
+                    next += missed * slot.PeriodTicks;
+                }
+                queue.Enqueue(slot, next);
+            }
+        }
+    }
+
+    private async Task RunCheckAsync(Slot slot, CancellationToken stoppingToken)
+    {
+        var endpoint = slot.Monitor.Endpoint;
+        try
+        {
+            var started = time.GetUtcNow();
+            var observation = await prober.ProbeAsync(endpoint, stoppingToken).ConfigureAwait(false);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            var verdict = MonitorCore.Evaluate(endpoint, observation);
+            statistics.Checked(verdict.IsPassed);
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                logger.LogDebug("{Endpoint}: {Verdict}", endpoint.Name, Describe(verdict));
+            }
+            slot.Monitor.OnVerdict(verdict, started.ToUnixTimeSeconds());
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // A check never takes the scheduler down.
+            logger.LogError(e, "Check of {Endpoint} failed unexpectedly", endpoint.Name);
+        }
+        finally
+        {
+            Volatile.Write(ref slot.Running, 0);
+        }
+    }
+
+    private static string Describe(Verdict verdict) => verdict switch
+    {
+        Verdict.Passed passed => $"passed in {passed.latencySeconds:0.####} s",
+        Verdict.Failed failed => $"failed ({SeverityModule.name(failed.Item.Severity)}): {failed.Item.Message}",
+        _ => "unknown",
+    };
+}

@@ -1,0 +1,33 @@
+namespace CachetMonitor.Host.Scheduling;
+
+/// <summary>Counters the scheduler keeps for health checks, metrics and benchmarks.</summary>
+public sealed class CheckStatistics
+{
+    private long _checks;
+    private long _failures;
+    private long _skipped;
+    private long _heartbeatTicks;
+
+    public long Checks => Interlocked.Read(ref _checks);
+
+    public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Slots skipped because the previous check was still running or the loop fell behind.</summary>
+    public long SkippedSlots => Interlocked.Read(ref _skipped);
+
+    /// <summary>When the scheduler loop last ran.</summary>
+    public DateTimeOffset LastHeartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
+
+    public void Checked(bool passed)
+    {
+        Interlocked.Increment(ref _checks);
+        if (!passed)
+        {
+            Interlocked.Increment(ref _failures);
+        }
+    }
+
+    public void Skipped(long count = 1) => Interlocked.Add(ref _skipped, count);
+
+    public void Heartbeat(DateTimeOffset now) => Interlocked.Exchange(ref _heartbeatTicks, now.UtcTicks);
+}
