@@ -1,1 +1,676 @@
+/// The real executable against a fake Cachet, a scripted target, a webhook receiver and a fake Secrets
+/// Manager, all on 127.0.0.1.
 module CachetMonitor.Tests.Host.EndToEndTests
+
+open System
+open System.Threading.Tasks
+open Expecto
+open CachetMonitor.FakeServers
+open CachetMonitor.Tests.Host.MonitorProcess
+
+let private token = "e2e-secret-token-4711"
+let private seconds (s: float) = TimeSpan.FromSeconds s
+
+/// One endpoint block; `extra` is more YAML lines at the endpoint's indentation.
+let private endpoint (name: string) (url: string) (componentId: int) (extra: string list) =
+    let lines =
+        [
+            $"  - name: {name}"
+            $"    url: {url}"
+            "    method: GET"
+            "    timeout: 1"
+            "    frequency: 0.2"
+            $"    component_id: {componentId}"
+        ]
+        @ (extra |> List.map (fun l -> "    " + l))
+
+    String.Join("\n", lines)
+
+let private statusExpectation =
+    [ "expectation:"; "  - type: HTTP_STATUS"; "    status_range: 200-300" ]
+
+let private config (cachet: FakeCachet) (endpoints: string list) (tail: string list) =
+    String.Join(
+        "\n",
+        [ "endpoints:" ]
+        @ endpoints
+        @ [ "cachet:"; $"  api_url: {cachet.BaseUrl}"; $"  token: {token}" ]
+        @ tail
+    )
+    + "\n"
+
+let private incidentsOf (cachet: FakeCachet) componentId =
+    cachet.Incidents
+    |> Seq.filter (fun i -> i.ComponentId = componentId)
+    |> List.ofSeq
+
+let private statusOf (cachet: FakeCachet) componentId =
+    match cachet.Component componentId with
+    | null -> -1
+    | c -> c.Status
+
+let private waitFor (running: Running) (what: string) (condition: unit -> bool) =
+    task {
+        let! held = eventually (seconds 15.0) condition
+        Expect.isTrue held $"{what}\n--- monitor output ---\n{running.Output}"
+    }
+
+/// Starts the monitor on a config and stops it with SIGTERM at the end, expecting a prompt exit 0.
+let private withMonitor
+    (dir: TempDir)
+    (yaml: string)
+    (args: string list)
+    (env: (string * string | null) list)
+    (body: Running -> Task<unit>)
+    =
+    task {
+        let path = dir.Write("config.yml", yaml)
+        use running = start ([ "run"; path ] @ args) env
+        do! body running
+        running.Signal SIGTERM
+        let! code = running.WaitForExit(seconds 10.0)
+        Expect.equal code (Some 0) $"SIGTERM exits 0 promptly\n{running.Output}"
+        Expect.isFalse (running.Output.Contains token) "the token never appears in the output"
+        return running.Output
+    }
+
+let private scenarios =
+    [
+        testTask "an outage opens one incident and sets the status; recovery resolves it and restores the component" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            (target.Url "/health")
+                            api.Id
+                            (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
+                    ]
+                    []
+
+            let! _ =
+                withMonitor dir yaml [ "--log-level"; "Trace" ] [] (fun running ->
+                    task {
+                        do! waitFor running "the first checks happen" (fun () -> target.Hits "/health" >= 2)
+                        Expect.isEmpty (incidentsOf cachet api.Id) "no incident while healthy"
+                        target.Set("/health", TargetBehaviour.WithStatus 503)
+                        do! waitFor running "the incident opens" (fun () -> not (incidentsOf cachet api.Id).IsEmpty)
+
+                        do!
+                            waitFor running "the component shows a partial outage" (fun () ->
+                                statusOf cachet api.Id = 3)
+
+                        let opened = incidentsOf cachet api.Id |> List.exactlyOne
+                        Expect.equal opened.Name "api is unavailable" "the outage title"
+                        Expect.equal opened.Message "Unexpected HTTP status (503)" "the check's message"
+                        target.Set("/health", TargetBehaviour.Ok())
+
+                        do!
+                            waitFor running "the incident is resolved" (fun () ->
+                                (incidentsOf cachet api.Id |> List.exactlyOne).Status = 4)
+
+                        do! waitFor running "the component is operational again" (fun () -> statusOf cachet api.Id = 1)
+                        Expect.equal (incidentsOf cachet api.Id).Length 1 "exactly one incident"
+                    })
+
+            ()
+        }
+
+        testTask "allowed_fails 2: a two-check blip opens nothing, a long outage opens exactly one incident" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            (target.Url "/health")
+                            api.Id
+                            (statusExpectation
+                             @ [
+                                 "allowed_fails: 2"
+                                 "frequency: 0.5"
+                                 "action: [UPDATE_STATUS, CREATE_INCIDENT]"
+                             ])
+                    ]
+                    []
+                |> fun y -> y.Replace("    frequency: 0.2\n", "")
+
+            let! _ =
+                withMonitor dir yaml [] [] (fun running ->
+                    task {
+                        do! waitFor running "checks start" (fun () -> target.Hits "/health" >= 1)
+                        let before = target.Hits "/health"
+                        target.Set("/health", TargetBehaviour.WithStatus 500)
+                        do! waitFor running "two failing checks" (fun () -> target.Hits "/health" >= before + 2)
+                        target.Set("/health", TargetBehaviour.Ok())
+                        let after = target.Hits "/health"
+                        do! waitFor running "passing again" (fun () -> target.Hits "/health" >= after + 2)
+                        Expect.isEmpty (incidentsOf cachet api.Id) "a blip opens nothing"
+                        Expect.equal (statusOf cachet api.Id) 1 "the status never changed"
+                        target.Set("/health", TargetBehaviour.WithStatus 500)
+                        do! waitFor running "the incident opens" (fun () -> not (incidentsOf cachet api.Id).IsEmpty)
+                        let opened = target.Hits "/health"
+                        do! waitFor running "more failing checks" (fun () -> target.Hits "/health" >= opened + 3)
+                        Expect.equal (incidentsOf cachet api.Id).Length 1 "exactly one incident"
+                    })
+
+            ()
+        }
+
+        testTask "latency over the threshold opens a performance incident" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+            target.Set("/slow", TargetBehaviour.Delayed(TimeSpan.FromMilliseconds 300.0))
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            (target.Url "/slow")
+                            api.Id
+                            [
+                                "expectation:"
+                                "  - type: LATENCY"
+                                "    threshold: 0.1"
+                                "action: [CREATE_INCIDENT, UPDATE_STATUS]"
+                            ]
+                    ]
+                    []
+
+            let! _ =
+                withMonitor dir yaml [] [] (fun running ->
+                    task {
+                        do!
+                            waitFor running "a performance incident" (fun () ->
+                                not (incidentsOf cachet api.Id).IsEmpty)
+
+                        do! waitFor running "status 2" (fun () -> statusOf cachet api.Id = 2)
+                        let incident = incidentsOf cachet api.Id |> List.exactlyOne
+                        Expect.equal incident.Name "api has degraded performance" "the performance title"
+                        Expect.stringStarts incident.Message "Latency above threshold: 0.3" "the measured latency"
+                    })
+
+            ()
+        }
+
+        testTask "a REGEX failure with incident MAJOR uses the custom message templates" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let shop = cachet.AddComponent("shop", 1)
+            target.Set("/page", TargetBehaviour.WithBody "<html><body>maintenance</body></html>")
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "shop"
+                            (target.Url "/page")
+                            shop.Id
+                            [
+                                "expectation:"
+                                "  - type: REGEX"
+                                "    regex: \"all systems go\""
+                                "    incident: major"
+                                "action: [CREATE_INCIDENT, UPDATE_STATUS]"
+                            ]
+                    ]
+                    [
+                        "messages:"
+                        "  incident_outage: \"{name} ({component_id}) is down\""
+                        "  incident_operational: \"{name} is back\""
+                    ]
+
+            let! _ =
+                withMonitor dir yaml [] [] (fun running ->
+                    task {
+                        do! waitFor running "a major incident" (fun () -> not (incidentsOf cachet shop.Id).IsEmpty)
+                        do! waitFor running "status 4" (fun () -> statusOf cachet shop.Id = 4)
+                        let incident = incidentsOf cachet shop.Id |> List.exactlyOne
+                        Expect.equal incident.Name $"shop ({shop.Id}) is down" "the custom outage title"
+                        Expect.equal incident.Message "Regex did not match anything in the body" "the regex message"
+                        target.Set("/page", TargetBehaviour.WithBody "<p>all systems go</p>")
+
+                        do!
+                            waitFor running "resolved with the custom operational title" (fun () ->
+                                let i = incidentsOf cachet shop.Id |> List.exactlyOne
+                                i.Status = 4 && i.Updates |> Seq.exists (fun u -> u.Message = "shop is back"))
+                    })
+
+            ()
+        }
+
+        testTask "an incident left open in Cachet is adopted at start-up and resolved, never duplicated" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 3)
+            let left = cachet.AddIncident("api is unavailable", 1, componentId = api.Id)
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            (target.Url "/health")
+                            api.Id
+                            (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
+                    ]
+                    []
+
+            let! _ =
+                withMonitor dir yaml [] [] (fun running ->
+                    task {
+                        do!
+                            waitFor running "the adopted incident is resolved" (fun () ->
+                                (cachet.Incident left.Id |> nonNull).Status = 4)
+
+                        do! waitFor running "the component is operational" (fun () -> statusOf cachet api.Id = 1)
+                        Expect.equal (incidentsOf cachet api.Id).Length 1 "no second incident"
+                        target.Set("/health", TargetBehaviour.WithStatus 503)
+
+                        do!
+                            waitFor running "a new outage opens a new incident" (fun () ->
+                                (incidentsOf cachet api.Id).Length = 2)
+                    })
+
+            ()
+        }
+
+        testTask "Cachet answering 500 during an outage: the state converges once it recovers, without duplicates" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            (target.Url "/health")
+                            api.Id
+                            (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
+                    ]
+                    []
+
+            let! _ =
+                withMonitor dir yaml [] [] (fun running ->
+                    task {
+                        do! waitFor running "start-up reads done" (fun () -> target.Hits "/health" >= 2)
+                        cachet.FailUntilCleared(CachetFault.Status 500, "POST")
+                        cachet.FailUntilCleared(CachetFault.Status 500, "PUT")
+                        target.Set("/health", TargetBehaviour.WithStatus 503)
+
+                        do!
+                            waitFor running "writes are being retried" (fun () ->
+                                cachet.Requests |> Seq.filter (fun r -> r.Method = "POST") |> Seq.length >= 2)
+
+                        Expect.isEmpty (incidentsOf cachet api.Id) "nothing stored while Cachet fails"
+                        cachet.ClearFaults()
+                        do! waitFor running "the incident arrives" (fun () -> not (incidentsOf cachet api.Id).IsEmpty)
+                        do! waitFor running "the status arrives" (fun () -> statusOf cachet api.Id = 3)
+                        do! Task.Delay 1000
+                        Expect.equal (incidentsOf cachet api.Id).Length 1 "exactly one incident"
+                    })
+
+            ()
+        }
+
+        testTask "against Cachet 2.3 an incident is resolved with PUT /incidents/{id}" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync(FakeCachetVersion.V23)
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+            target.Set("/health", TargetBehaviour.WithStatus 503)
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            (target.Url "/health")
+                            api.Id
+                            (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
+                    ]
+                    []
+
+            let! _ =
+                withMonitor dir yaml [] [] (fun running ->
+                    task {
+                        do! waitFor running "the incident opens" (fun () -> not (incidentsOf cachet api.Id).IsEmpty)
+                        target.Set("/health", TargetBehaviour.Ok())
+
+                        do!
+                            waitFor running "resolved through the 2.3 fallback" (fun () ->
+                                (incidentsOf cachet api.Id |> List.exactlyOne).Status = 4)
+
+                        do! waitFor running "operational" (fun () -> statusOf cachet api.Id = 1)
+
+                        Expect.isTrue
+                            (cachet.Requests
+                             |> Seq.exists (fun r -> r.Method = "PUT" && r.Path.StartsWith "/api/v1/incidents/"))
+                            "used PUT /incidents/{id}"
+                    })
+
+            ()
+        }
+
+        testTask "webhooks fire once per incident event" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+
+            let hook = target.Url "/hook"
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            (target.Url "/health")
+                            api.Id
+                            (statusExpectation @ [ "action: [CREATE_INCIDENT]" ])
+                    ]
+                    [
+                        "webhooks:"
+                        $"  - url: \"{hook}/{{title}}\""
+                        "    params:"
+                        "      text: \"{message}\""
+                        "      priority: 5"
+                    ]
+
+            let! _ =
+                withMonitor dir yaml [] [] (fun running ->
+                    task {
+                        do! waitFor running "checks start" (fun () -> target.Hits "/health" >= 2)
+                        target.Set("/health", TargetBehaviour.WithStatus 503)
+
+                        do!
+                            waitFor running "the opened hook" (fun () ->
+                                target.AllHits |> Seq.exists (fun h -> h.Path.StartsWith "/hook"))
+
+                        let failing = target.Hits "/health"
+                        do! waitFor running "more failing checks" (fun () -> target.Hits "/health" >= failing + 3)
+                        target.Set("/health", TargetBehaviour.Ok())
+
+                        do!
+                            waitFor running "resolved" (fun () ->
+                                (incidentsOf cachet api.Id |> List.exactlyOne).Status = 4)
+
+                        do! Task.Delay 600
+
+                        let hooks =
+                            target.AllHits |> Seq.filter (fun h -> h.Path.StartsWith "/hook") |> List.ofSeq
+
+                        Expect.equal hooks.Length 2 $"one for opened, one for resolved: %A{hooks}"
+
+                        Expect.equal
+                            hooks[0].Path
+                            "/hook/api is unavailable"
+                            "the title in the path (the server decodes it)"
+
+                        Expect.stringContains
+                            hooks[0].QueryString
+                            "text=Unexpected+HTTP+status+%28503%29"
+                            "the message"
+
+                        Expect.stringContains hooks[0].QueryString "priority=5" "a non-string param"
+                        Expect.equal hooks[1].Path "/hook/api is operational" "the resolved title"
+                    })
+
+            ()
+        }
+
+        testTask "the token list falls back in order: an unset variable, then the literal" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+            target.Set("/health", TargetBehaviour.WithStatus 503)
+
+            let yaml =
+                (config
+                    cachet
+                    [
+                        endpoint "api" (target.Url "/health") api.Id (statusExpectation @ [ "action: [UPDATE_STATUS]" ])
+                    ]
+                    [])
+                    .Replace(
+                        $"  token: {token}",
+                        String.Join(
+                            "\n",
+                            [
+                                "  token:"
+                                "    - type: ENVIRONMENT_VARIABLE"
+                                "      value: E2E_UNSET_TOKEN"
+                                "    - type: TOKEN"
+                                $"      value: {token}"
+                            ]
+                        )
+                    )
+
+            let! (output: string) =
+                withMonitor dir yaml [] [ "E2E_UNSET_TOKEN", null ] (fun running ->
+                    task {
+                        do! waitFor running "the write used the literal token" (fun () -> statusOf cachet api.Id = 3)
+
+                        Expect.isTrue
+                            (cachet.Requests
+                             |> Seq.filter (fun r -> r.Method = "PUT")
+                             |> Seq.forall (fun r -> r.Header "X-Cachet-Token" = token))
+                            "writes carry the token"
+                    })
+
+            Expect.stringContains output "E2E_UNSET_TOKEN" "the skipped provider is named"
+        }
+
+        testTask "the token comes from AWS Secrets Manager when listed first" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+            target.Set("/health", TargetBehaviour.WithStatus 503)
+
+            let! (secrets: FakeSecretsManager) =
+                FakeSecretsManager.StartAsync("AKIDE2E", "e2e-aws-secret-key")
+
+            use _ = secrets
+            secrets.PutSecretString("cachethq", $"{{\"token\":\"{token}\"}}")
+
+            let yaml =
+                (config
+                    cachet
+                    [
+                        endpoint "api" (target.Url "/health") api.Id (statusExpectation @ [ "action: [UPDATE_STATUS]" ])
+                    ]
+                    [])
+                    .Replace(
+                        $"  token: {token}",
+                        String.Join(
+                            "\n",
+                            [
+                                "  token:"
+                                "    - type: AWS_SECRETS_MANAGER"
+                                "      secret_name: cachethq"
+                                "      secret_key: token"
+                                "      region: us-west-2"
+                                "    - type: TOKEN"
+                                "      value: wrong-token-never-used"
+                            ]
+                        )
+                    )
+
+            let env =
+                [
+                    "AWS_ACCESS_KEY_ID", "AKIDE2E"
+                    "AWS_SECRET_ACCESS_KEY", "e2e-aws-secret-key"
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.Endpoint.ToString()
+                ]
+
+            let! (output: string) =
+                withMonitor dir yaml [] env (fun running ->
+                    task {
+                        do! waitFor running "a write with the AWS token" (fun () -> statusOf cachet api.Id = 3)
+                        Expect.isNonEmpty secrets.Requests "Secrets Manager was asked"
+                        Expect.isTrue (secrets.Requests |> Seq.forall (fun r -> r.SignatureValid)) "signed requests"
+                    })
+
+            Expect.isFalse (output.Contains "e2e-aws-secret-key") "the AWS secret key is never printed"
+        }
+
+        testTask "an invalid config exits 2 naming every problem, and Cachet is never called" {
+            use dir = new TempDir()
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            "http://127.0.0.1:9/"
+                            1
+                            [
+                                "expectation:"
+                                "  - type: HTTP_STATUS"
+                                "    status_range: 300-200"
+                                "latency_unit: fortnights"
+                            ]
+                    ]
+                    []
+
+            let path = dir.Write("bad.yml", yaml)
+            let! code, output = run [ path ] [] (seconds 30.0)
+            Expect.equal code 2 "exit 2"
+            Expect.stringContains output "endpoints[0].expectation[0].status_range" "the range"
+            Expect.stringContains output "endpoints[0].latency_unit" "the unit"
+            Expect.isEmpty cachet.Requests "Cachet untouched"
+            Expect.isFalse (output.Contains token) "no token"
+        }
+
+        testTask "a component missing in Cachet stops the daemon at start-up with exit 1" {
+            use dir = new TempDir()
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint "api" "http://127.0.0.1:9/" 4242 (statusExpectation @ [ "action: [UPDATE_STATUS]" ])
+                    ]
+                    []
+
+            let path = dir.Write("config.yml", yaml)
+            let! code, output = run [ path ] [] (seconds 30.0)
+            Expect.equal code 1 $"exit 1\n{output}"
+            Expect.stringContains output "4242" "names the component"
+            Expect.isFalse (output.Contains token) "no token"
+        }
+
+        testTask "no token from any provider exits 1 naming each reason" {
+            use dir = new TempDir()
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+
+            let yaml =
+                (config cachet [ endpoint "api" "http://127.0.0.1:9/" 1 statusExpectation ] [])
+                    .Replace(
+                        $"  token: {token}",
+                        "  token:\n    - type: ENVIRONMENT_VARIABLE\n      value: E2E_NOPE_1\n    - type: ENVIRONMENT_VARIABLE\n      value: E2E_NOPE_2"
+                    )
+
+            let path = dir.Write("config.yml", yaml)
+
+            let! code, output =
+                run [ path ] [ "E2E_NOPE_1", null; "E2E_NOPE_2", null ] (seconds 30.0)
+
+            Expect.equal code 1 "exit 1"
+            Expect.stringContains output "[1] ENVIRONMENT_VARIABLE" "the first reason"
+            Expect.stringContains output "[2] ENVIRONMENT_VARIABLE" "the second reason"
+            Expect.isEmpty cachet.Requests "Cachet untouched"
+        }
+
+        testTask "a dry run needs no Cachet and logs the writes it would make" {
+            use dir = new TempDir()
+
+            let yaml =
+                "endpoints:\n"
+                + endpoint
+                    "down"
+                    "http://127.0.0.1:9/"
+                    7
+                    (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
+                + "\ncachet:\n  api_url: http://127.0.0.1:9/api/v1\n  token: dry-run-token-0000\n"
+
+            let path = dir.Write("config.yml", yaml)
+            use running = start [ "run"; path; "--dry-run" ] []
+
+            do!
+                waitFor running "the would-be incident is logged" (fun () ->
+                    running.Output.Contains "[dry run] would POST /incidents")
+
+            running.Signal SIGINT
+            let! code = running.WaitForExit(seconds 10.0)
+            Expect.equal code (Some 0) "SIGINT exits 0"
+            Expect.stringContains running.Output "The URL is unreachable: GET http://127.0.0.1:9/" "the message"
+            Expect.isFalse (running.Output.Contains "dry-run-token-0000") "no token"
+        }
+    ]
+
+[<Tests>]
+let tests = testSequenced (testList "end to end" scenarios)

@@ -1083,7 +1083,7 @@ let targetTests =
             }
             testCaseTask "a dropping path fails the request and a hanging one holds it until disposal" (fun () ->
                 task {
-                    let! target = TargetServer.StartAsync()
+                    let! (target: TargetServer) = TargetServer.StartAsync()
                     target.Set("/drop", TargetBehaviour.Dropping())
                     target.Set("/hang", TargetBehaviour.Hanging())
                     let! dropped = fetch http (target.Url "/drop")

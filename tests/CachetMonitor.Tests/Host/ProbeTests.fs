@@ -1,1 +1,196 @@
+/// The HTTP prober against a scripted target on 127.0.0.1.
 module CachetMonitor.Tests.Host.ProbeTests
+
+open System
+open System.Diagnostics
+open System.Net
+open System.Net.Sockets
+open System.Text
+open Expecto
+open CachetMonitor.Domain
+open CachetMonitor.FakeServers
+open CachetMonitor.Host.Probing
+
+/// An endpoint parsed from a minimal config, as a user would write it.
+let endpointFor (url: string) (extra: string list) =
+    let lines =
+        [
+            "endpoints:"
+            "  - name: probe"
+            $"    url: {url}"
+            "    method: GET"
+            "    timeout: 1"
+            "    frequency: 1"
+            "    component_id: 1"
+        ]
+        @ (if extra |> List.exists (fun l -> l.StartsWith "expectation:") then
+               []
+           else
+               [
+                   "    expectation:"
+                   "      - type: HTTP_STATUS"
+                   "        status_range: 200-300"
+               ])
+        @ (extra |> List.map (fun l -> "    " + l))
+        @ [ "cachet:"; "  api_url: http://127.0.0.1:1/api/v1"; "  token: t" ]
+
+    match ConfigParser.parse (fun _ -> None) (String.Join("\n", lines)) with
+    | Ok parsed -> parsed.Config.Endpoints.Head
+    | Error errors -> failwith $"test config invalid: %A{errors}"
+
+let private regexExpectation =
+    [ "expectation:"; "  - type: REGEX"; "    regex: \"ok\"" ]
+
+/// A loopback port with nothing listening on it.
+let closedPort () =
+    use listener = new TcpListener(IPAddress.Loopback, 0)
+    listener.Start()
+    let port = (listener.LocalEndpoint :?> IPEndPoint).Port
+    listener.Stop()
+    port
+
+let private probeWith (options: ProbeOptions) (endpoint: Endpoint) =
+    task {
+        use prober = new HttpProber(options)
+        return! prober.ProbeAsync(endpoint, Threading.CancellationToken.None)
+    }
+
+let private probe = probeWith (ProbeOptions())
+
+let private responded observation =
+    match observation with
+    | Responded response -> response
+    | other -> failtest $"expected a response, got %A{other}"
+
+[<Tests>]
+let tests =
+    testList
+        "probing"
+        [
+            testTask "a response reports its status code and the latency to its headers" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                target.Set("/slow", TargetBehaviour.Delayed(TimeSpan.FromMilliseconds 150.0))
+                let! observation = probe (endpointFor (target.Url "/slow") [])
+                let response = responded observation
+                Expect.equal response.StatusCode 200 "the status"
+                Expect.isGreaterThanOrEqual response.LatencySeconds 0.14 "at least the delay"
+                Expect.isLessThan response.LatencySeconds 1.0 "well under the timeout"
+            }
+            testTask "the method, headers and body are sent as configured" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+
+                let endpoint =
+                    endpointFor (target.Url "/submit") [ "header:"; "  X-Probe: yes"; "body: '{\"ping\":1}'" ]
+                    |> fun e -> { e with Method = "post" }
+
+                let! _ = probe endpoint
+                let hit = target.HitLog "/submit" |> Seq.exactlyOne
+                Expect.equal hit.Method "POST" "upper-cased method"
+                Expect.equal hit.Headers["X-Probe"] "yes" "the header"
+                Expect.equal hit.Headers["Content-Length"] "10" "the body"
+            }
+            testTask "a target slower than the timeout is a time-out, bounded by the timeout" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                target.Set("/hang", TargetBehaviour.Hanging())
+                let clock = Stopwatch.StartNew()
+
+                let! observation =
+                    probe
+                        { endpointFor (target.Url "/hang") [] with
+                            TimeoutSeconds = 0.3
+                        }
+
+                Expect.equal observation TimedOut "timed out"
+                Expect.isLessThan clock.Elapsed.TotalSeconds 2.0 "the timeout bounds the whole request"
+            }
+            testTask "a body that drips past the timeout is a time-out too" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                target.Set("/hang", TargetBehaviour.Hanging())
+
+                let! observation =
+                    probe
+                        { endpointFor (target.Url "/hang") regexExpectation with
+                            TimeoutSeconds = 0.3
+                        }
+
+                Expect.equal observation TimedOut "timed out"
+            }
+            testTask "connection refused is unreachable, with the error text" {
+                let port = closedPort ()
+                let! observation = probe (endpointFor $"http://127.0.0.1:{port}/" [])
+
+                match observation with
+                | Unreachable error -> Expect.stringContains error "refused" "says why"
+                | other -> failtest $"expected unreachable, got %A{other}"
+            }
+            testTask "a connection dropped mid-response is unreachable" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                target.Set("/drop", TargetBehaviour.Dropping())
+                let! observation = probe (endpointFor (target.Url "/drop") [])
+
+                match observation with
+                | Unreachable _ -> ()
+                | other -> failtest $"expected unreachable, got %A{other}"
+            }
+            testTask "redirects are followed and the final response counts" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                target.Set("/old", TargetBehaviour.Redirect(target.Url "/new"))
+                target.Set("/new", TargetBehaviour.WithStatus 204)
+                let! observation = probe (endpointFor (target.Url "/old") [])
+                Expect.equal (responded observation).StatusCode 204 "the final status"
+                Expect.equal (target.Hits "/new") 1 "followed"
+            }
+            testTask "the body is decoded by its declared charset, else as UTF-8" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+
+                target.Set(
+                    "/latin",
+                    TargetBehaviour(BodyBytes = Encoding.Latin1.GetBytes "caf\u00e9 ok", Charset = "iso-8859-1")
+                )
+
+                target.Set("/utf8", TargetBehaviour(BodyBytes = Encoding.UTF8.GetBytes "caf\u00e9 ok", Charset = null))
+
+                let! latin = probe (endpointFor (target.Url "/latin") regexExpectation)
+                let! utf8 = probe (endpointFor (target.Url "/utf8") regexExpectation)
+                Expect.equal (responded latin).Body "caf\u00e9 ok" "declared charset"
+                Expect.equal (responded utf8).Body "caf\u00e9 ok" "UTF-8 by default"
+            }
+            testTask "the body is read only up to the cap, and only when a REGEX needs it" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                target.Set("/big", TargetBehaviour.WithBody(String('x', 3 * 1024 * 1024)))
+                let capped = probeWith (ProbeOptions(MaxBodyBytes = 64 * 1024))
+                let! withRegex = capped (endpointFor (target.Url "/big") regexExpectation)
+                let! withoutRegex = capped (endpointFor (target.Url "/big") [])
+                Expect.equal (responded withRegex).Body.Length (64 * 1024) "capped"
+                Expect.equal (responded withoutRegex).Body "" "not read at all"
+            }
+            testTask "binary bytes that are not UTF-8 decode without failing" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+
+                target.Set(
+                    "/bin",
+                    TargetBehaviour(
+                        BodyBytes = [| 0x80uy; 0x00uy; 0xc3uy; 0x28uy; byte 'o'; byte 'k' |],
+                        ContentType = "application/octet-stream",
+                        Charset = null
+                    )
+                )
+
+                let endpoint = endpointFor (target.Url "/bin") regexExpectation
+                let! observation = probe endpoint
+
+                Expect.equal
+                    (Monitor.evaluate endpoint observation)
+                    (Passed (responded observation).LatencySeconds)
+                    "the regex still evaluates"
+            }
+        ]

@@ -1,0 +1,164 @@
+/// Runs the real `cachet-monitor` executable (the apphost built beside the tests) and talks to it like a user.
+module CachetMonitor.Tests.Host.MonitorProcess
+
+open System
+open System.Collections.Concurrent
+open System.Diagnostics
+open System.IO
+open System.Runtime.InteropServices
+open System.Threading.Tasks
+
+[<DllImport("libc", SetLastError = true)>]
+extern int kill(int pid, int signal)
+
+/// SIGTERM and SIGINT on Linux.
+let SIGTERM = 15
+let SIGINT = 2
+
+/// The executable under test.
+let executable =
+    let name =
+        if OperatingSystem.IsWindows() then
+            "cachet-monitor.exe"
+        else
+            "cachet-monitor"
+
+    Path.Combine(AppContext.BaseDirectory, name)
+
+/// A running monitor process and everything it printed so far.
+type Running(proc: Process, output: ConcurrentQueue<string>) =
+    member _.Process = proc
+
+    /// Everything printed on stdout and stderr so far, in arrival order.
+    member _.Output = String.Join("\n", output)
+
+    member _.HasExited = proc.HasExited
+
+    /// Sends a signal (SIGTERM by default).
+    member _.Signal(?signal: int) =
+        kill (proc.Id, defaultArg signal SIGTERM) |> ignore
+
+    /// Waits for the exit; the exit code, or None after the timeout (the process is then killed).
+    member _.WaitForExit(timeout: TimeSpan) =
+        task {
+            use cts = new System.Threading.CancellationTokenSource(timeout)
+
+            try
+                do! proc.WaitForExitAsync(cts.Token)
+                // Let the asynchronous output readers finish.
+                proc.WaitForExit()
+                return Some proc.ExitCode
+            with :? OperationCanceledException ->
+                proc.Kill true
+                return None
+        }
+
+    member _.Stop() =
+        if not proc.HasExited then
+            proc.Kill true
+            proc.WaitForExit(5000) |> ignore
+
+        proc.Dispose()
+
+    interface IDisposable with
+        member this.Dispose() = this.Stop()
+
+    interface IAsyncDisposable with
+        member this.DisposeAsync() =
+            this.Stop()
+            ValueTask.CompletedTask
+
+/// Starts `cachet-monitor ARGS` with the given extra environment (a null value removes a variable).
+let start (args: string list) (environment: (string * string | null) list) =
+    let info = ProcessStartInfo(executable)
+    args |> List.iter info.ArgumentList.Add
+    info.RedirectStandardOutput <- true
+    info.RedirectStandardError <- true
+    info.RedirectStandardInput <- true
+    info.UseShellExecute <- false
+    // A test never inherits a real token or AWS credentials from the machine.
+    for name in
+        [
+            "CACHET_TOKEN"
+            "CACHET_API_URL"
+            "CACHET_MONITOR_CONFIG"
+            "AWS_ACCESS_KEY_ID"
+            "AWS_SECRET_ACCESS_KEY"
+            "AWS_SESSION_TOKEN"
+            "AWS_PROFILE"
+        ] do
+        info.Environment.Remove name |> ignore
+
+    info.Environment["AWS_EC2_METADATA_DISABLED"] <- "true"
+
+    for name, value in environment do
+        match value with
+        | null -> info.Environment.Remove name |> ignore
+        | v -> info.Environment[name] <- v
+
+    let output = ConcurrentQueue<string>()
+    let proc = new Process(StartInfo = info, EnableRaisingEvents = true)
+
+    let collect (e: DataReceivedEventArgs) =
+        match e.Data with
+        | null -> ()
+        | line -> output.Enqueue line
+
+    proc.OutputDataReceived.Add collect
+    proc.ErrorDataReceived.Add collect
+
+    if not (proc.Start()) then
+        failwith "cachet-monitor did not start"
+
+    proc.BeginOutputReadLine()
+    proc.BeginErrorReadLine()
+    new Running(proc, output)
+
+/// Runs `cachet-monitor ARGS` to completion (at most `timeout`): exit code and all output.
+let run (args: string list) (environment: (string * string | null) list) (timeout: TimeSpan) =
+    task {
+        use running = start args environment
+        let! code = running.WaitForExit timeout
+        return (code |> Option.defaultValue -1), running.Output
+    }
+
+/// Polls a condition until it holds or the timeout passes; true when it held.
+let eventually (timeout: TimeSpan) (condition: unit -> bool) =
+    task {
+        let deadline = DateTime.UtcNow + timeout
+        let mutable held = condition ()
+
+        while not held && DateTime.UtcNow < deadline do
+            do! Task.Delay 50
+            held <- condition ()
+
+        return held
+    }
+
+/// A temporary folder for config files, deleted on dispose.
+type TempDir() =
+    let path =
+        Path.Combine(Path.GetTempPath(), "cachet-monitor-tests-" + Guid.NewGuid().ToString "N")
+
+    do Directory.CreateDirectory path |> ignore
+    member _.Path = path
+
+    /// Writes a file in the folder and returns its path.
+    member _.Write(name: string, text: string) =
+        let file = Path.Combine(path, name)
+        File.WriteAllText(file, text)
+        file
+
+    member _.Delete() =
+        try
+            Directory.Delete(path, true)
+        with _ ->
+            ()
+
+    interface IDisposable with
+        member this.Dispose() = this.Delete()
+
+    interface IAsyncDisposable with
+        member this.DisposeAsync() =
+            this.Delete()
+            ValueTask.CompletedTask
