@@ -23,6 +23,7 @@ public sealed class EndpointSync(
     private int? _desiredStatus;
     private int? _acknowledgedStatus;
     private int? _incidentId;
+    private long _droppedPoints;
     private bool _ready;
     private bool _disabled;
     private Task _drain = Task.CompletedTask;
@@ -113,6 +114,7 @@ public sealed class EndpointSync(
                         if (_metricPoints.Count >= options.MaxPendingMetricPoints)
                         {
                             _metricPoints.Dequeue();
+                            _droppedPoints++;
                             logger.LogWarning("Dropped the oldest unsent metric point: {Pending} are waiting for Cachet", options.MaxPendingMetricPoints);
                         }
                         _metricPoints.Enqueue(new PendingMetricPoint(metric.value, checkStartedUnixSeconds));
@@ -240,8 +242,10 @@ public sealed class EndpointSync(
         int? status = null;
         PendingMetricPoint? point = null;
         int? knownIncident;
+        long droppedPoints;
         lock (_lock)
         {
+            droppedPoints = _droppedPoints;
             _incidentWrites.TryPeek(out incidentWrite);
             knownIncident = _incidentId;
             if (incidentWrite is null)
@@ -268,7 +272,20 @@ public sealed class EndpointSync(
         }
         if (status is { } wanted)
         {
-            await gate.RunAsync(c => cachet.SetComponentStatusAsync(endpoint.ComponentId, wanted, c), ct).ConfigureAwait(false);
+            try
+            {
+                await gate.RunAsync(c => cachet.SetComponentStatusAsync(endpoint.ComponentId, wanted, c), ct).ConfigureAwait(false);
+            }
+            catch (CachetApiException e) when (e.IsTransient)
+            {
+                // The write may have taken effect before its answer was lost: what Cachet shows is unknown now, so
+                // the wanted status is written again even if it returns to the one acknowledged before.
+                lock (_lock)
+                {
+                    _acknowledgedStatus = null;
+                }
+                throw;
+            }
             logger.LogInformation("Cachet: component {ComponentId} status set to {Status}", endpoint.ComponentId, wanted);
             lock (_lock)
             {
@@ -282,7 +299,11 @@ public sealed class EndpointSync(
             logger.LogDebug("Cachet: metric {MetricId} point {Value} at {Timestamp}", metricId, p.Value, p.UnixSeconds);
             lock (_lock)
             {
-                _metricPoints.Dequeue();
+                // Overflow drops the oldest point, the one just sent: then the head is a newer point, not yet sent.
+                if (_droppedPoints == droppedPoints)
+                {
+                    _metricPoints.TryDequeue(out _);
+                }
             }
             return true;
         }
