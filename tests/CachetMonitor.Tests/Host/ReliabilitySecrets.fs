@@ -254,6 +254,51 @@ let private commands =
         }
     ]
 
+let private permissions =
+    [
+        testTask "run warns about a world-readable config holding a literal TOKEN, naming the file and chmod 600" {
+            use dir = new TempDir()
+
+            let yaml =
+                configWith
+                    "http://127.0.0.1:1/api/v1"
+                    [ "  token:"; "    - type: TOKEN"; $"      value: {token}" ]
+                    [ endpointYaml "api" "http://127.0.0.1:1/" 1 statusExpectation ]
+                    []
+
+            let path = dir.Write("config.yml", yaml)
+            File.SetUnixFileMode(path, enum<UnixFileMode> 0o644)
+            use running = start [ "run"; path; "--dry-run" ] []
+            do! waitFor running "monitoring starts" (fun () -> running.Output.Contains "Monitoring 1 endpoint")
+            Expect.stringContains running.Output "chmod 600" "the warning suggests the fix"
+            let! _ = stopWith SIGTERM (seconds 5.0) running
+            Expect.stringContains running.Output path "names the file"
+            expectNoSecret running.Output [ token ]
+        }
+
+        testTask "run does not warn when the file is private or the token comes from the environment" {
+            use dir = new TempDir()
+            let endpoints = [ endpointYaml "api" "http://127.0.0.1:1/" 1 statusExpectation ]
+
+            let literal =
+                dir.Write("private.yml", config "http://127.0.0.1:1/api/v1" token endpoints [])
+
+            File.SetUnixFileMode(literal, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+
+            let fromEnv =
+                dir.Write("env.yml", config "http://127.0.0.1:1/api/v1" "${REL_TOKEN_VAR}" endpoints [])
+
+            File.SetUnixFileMode(fromEnv, enum<UnixFileMode> 0o644)
+
+            for path in [ literal; fromEnv ] do
+                use running = start [ "run"; path; "--dry-run" ] [ "REL_TOKEN_VAR", token ]
+                do! waitFor running "monitoring starts" (fun () -> running.Output.Contains "Monitoring 1 endpoint")
+                let! _ = stopWith SIGTERM (seconds 5.0) running
+                Expect.isFalse (running.Output.Contains "chmod") $"no warning for {path}\n{running.Output}"
+                expectNoSecret running.Output [ token ]
+        }
+    ]
+
 [<Tests>]
 let tests =
-    testSequencedGroup "reliability: secrets" (testList "reliability: secrets" (daemon @ commands))
+    testSequencedGroup "reliability: secrets" (testList "reliability: secrets" (daemon @ commands @ permissions))
