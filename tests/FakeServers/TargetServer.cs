@@ -251,7 +251,7 @@ public sealed class TargetServer : IAsyncDisposable
         {
             await WriteBodyAsync(context, behaviour, bytes, linked.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             // The client went away (or gave up) mid-body.
             context.Abort();
