@@ -24,6 +24,10 @@ public static class RunCommand
             return ExitCodes.BadArguments;
         }
         var config = loaded.Config!;
+        if (ConfigFilePermissions.WorldReadableTokenWarning(path, config, loaded.EnvironmentValues) is { } warning)
+        {
+            await Console.Error.WriteLineAsync($"warning: {warning}");
+        }
 
         string? token = null;
         if (!arguments.DryRun)
