@@ -10,6 +10,9 @@ public sealed record CliArguments(
     string LogLevel,
     string LogFormat)
 {
+    /// <summary>Where the health and metrics listener binds (<c>--listen ADDR:PORT</c>); null when off.</summary>
+    public System.Net.IPEndPoint? Listen { get; init; }
+
     public static readonly string[] Commands = ["run", "check", "validate", "generate", "help", "version"];
 
     /// <summary>Parses the arguments, or says what is wrong with them.</summary>
@@ -19,6 +22,7 @@ public sealed record CliArguments(
         bool dryRun = false, json = false, force = false;
         var logLevel = "Information";
         var logFormat = "text";
+        System.Net.IPEndPoint? listen = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -37,6 +41,13 @@ public sealed record CliArguments(
                     return (new CliArguments("help", [], false, false, false, logLevel, logFormat), null);
                 case "--version":
                     return (new CliArguments("version", [], false, false, false, logLevel, logFormat), null);
+                case "--listen":
+                    if (i + 1 >= args.Count || !System.Net.IPEndPoint.TryParse(args[++i], out var endpoint) || endpoint.Port == 0)
+                    {
+                        return (null, "--listen needs ADDR:PORT, e.g. 127.0.0.1:9090 or [::1]:9090");
+                    }
+                    listen = endpoint;
+                    break;
                 case "--log-level" or "--log-format":
                     if (i + 1 >= args.Count)
                     {
@@ -76,7 +87,7 @@ public sealed record CliArguments(
         {
             positionals.RemoveAt(0);
         }
-        var parsed = new CliArguments(command, positionals, dryRun, json, force, logLevel, logFormat);
+        var parsed = new CliArguments(command, positionals, dryRun, json, force, logLevel, logFormat) { Listen = listen };
         return parsed.CheckShape();
     }
 
@@ -95,6 +106,10 @@ public sealed record CliArguments(
         if (DryRun && Command != "run")
         {
             return (null, "--dry-run applies to run only");
+        }
+        if (Listen is not null && Command != "run")
+        {
+            return (null, "--listen applies to run only");
         }
         if (Json && Command != "check")
         {

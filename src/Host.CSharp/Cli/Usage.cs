@@ -5,9 +5,11 @@ public static class Usage
 {
     public const string Text = """
         usage:
-          cachet-monitor [run] [CONFIG] [--dry-run] [--log-level LEVEL] [--log-format text|json]
+          cachet-monitor [run] [CONFIG] [--dry-run] [--listen ADDR:PORT] [--log-level LEVEL] [--log-format text|json]
               Run the daemon. CONFIG defaults to $CACHET_MONITOR_CONFIG, else config/config.yml.
               --dry-run probes and decides as usual but only logs the Cachet writes it would make.
+              --listen serves /healthz, /readyz and /metrics (Prometheus) on ADDR:PORT.
+              The config is reloaded when its file changes or on SIGHUP.
           cachet-monitor check [CONFIG] [--json]
               Probe every endpoint once and print the results; no Cachet calls. Exit 0 when all pass, else 1.
           cachet-monitor validate [CONFIG]
