@@ -605,7 +605,7 @@ let private startUp (fake: FakeCachet) (monitors: EndpointMonitor list) (options
 
         use service =
             new CachetSyncService(
-                List.toArray monitors,
+                MonitorSet monitors,
                 clientOf fake,
                 gate,
                 options,

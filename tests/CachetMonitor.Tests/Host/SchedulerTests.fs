@@ -126,7 +126,7 @@ type private Running
             monitor)
 
     let scheduler =
-        new CheckScheduler(List.toArray monitors, prober, statistics, time, logger)
+        new CheckScheduler(MonitorSet monitors, prober, statistics, time, logger)
 
     member _.Statistics = statistics
 
