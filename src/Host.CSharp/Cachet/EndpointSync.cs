@@ -278,9 +278,9 @@ public sealed class EndpointSync(
             {
                 await gate.RunAsync(c => cachet.SetComponentStatusAsync(endpoint.ComponentId, wanted, c), ct).ConfigureAwait(false);
             }
-            catch (CachetApiException e) when (e.IsTransient)
+            catch (CachetApiException e) when (e.IsTransient || e.Kind == CachetApiErrorKind.MalformedResponse)
             {
-                // The write may have taken effect before its answer was lost: what Cachet shows is unknown now, so
+                // The write may have taken effect before its answer was lost or garbled: what Cachet shows is unknown now, so
                 // the wanted status is written again even if it returns to the one acknowledged before.
                 lock (_lock)
                 {
