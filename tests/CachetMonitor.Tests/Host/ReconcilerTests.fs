@@ -328,9 +328,11 @@ let private lastWriterWins =
             Expect.equal (cachet.StatusOf 1) 2 "Cachet shows it"
         })
 
-let private ambiguousStatus =
+/// A status write took effect but its answer was `how` (lost or garbled by `answer ()`); meanwhile the endpoint
+/// recovered: Cachet must end operational again.
+let private ambiguousStatus (how: string) (answer: unit -> exn) =
     test
-        "a status write whose answer was lost is re-applied even when the wanted status returns to the old one"
+        $"a status write whose answer was {how} is re-applied even when the wanted status returns to the old one"
         (fun () ->
             task {
                 let cachet = ScriptedCachet()
@@ -342,7 +344,7 @@ let private ambiguousStatus =
                         match call with
                         | SetStatus(_, 3) when Interlocked.Exchange(&lost, 1) = 0 ->
                             feed monitor [ passed ]
-                            Some(transient ())
+                            Some(answer ())
                         | _ -> None
 
                 monitor.Adopt(Operational, up)
@@ -746,7 +748,10 @@ let tests =
         [
             inOrder
             lastWriterWins
-            ambiguousStatus
+            ambiguousStatus "lost" transient
+            ambiguousStatus "garbled" (fun () ->
+                CachetApiException(CachetApiErrorKind.MalformedResponse, "Cachet answered HTTP 200 without JSON")
+                :> exn)
             ambiguousCreate
             badRequest
             unauthorized
