@@ -34,6 +34,38 @@ let private scenarios =
             ()
         }
 
+        testTask "SIGTERM while the token is still being fetched from AWS exits 0 within 5 s" {
+            use dir = new TempDir()
+            let! (aws: TargetServer) = TargetServer.StartAsync()
+            use _ = aws
+            aws.Set("/", TargetBehaviour.Hanging())
+
+            let yaml =
+                configWith
+                    "http://127.0.0.1:1/api/v1"
+                    [
+                        "  token:"
+                        "    - type: AWS_SECRETS_MANAGER"
+                        "      secret_name: cachethq"
+                        "      secret_key: token"
+                        "      region: us-west-2"
+                    ]
+                    [ endpointYaml "api" "http://127.0.0.1:9/" 1 statusExpectation ]
+                    []
+
+            let env =
+                [
+                    "AWS_ACCESS_KEY_ID", "AKIDPROCESS"
+                    "AWS_SECRET_ACCESS_KEY", "process-aws-secret"
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.Url "/"
+                ]
+
+            use running = start [ "run"; dir.Write("config.yml", yaml) ] env
+            do! waitFor running "the token request is in flight" (fun () -> aws.Hits "/" >= 1)
+            let! _ = stopWith SIGTERM (seconds 5.0) running
+            ()
+        }
+
         testTask "SIGINT while a Cachet write hangs exits 0 within 5 s, and the next start adopts the open incident" {
             use dir = new TempDir()
             let! (target: TargetServer) = TargetServer.StartAsync()
@@ -77,7 +109,7 @@ let private scenarios =
             let! _ = stopWith SIGINT (seconds 5.0) first
             cachet.ClearFaults()
 
-            use second = start [ "run"; path ] []
+            use second = start [ "run"; path; "--log-level"; "Debug" ] []
 
             do!
                 waitFor second "the open incident is adopted" (fun () ->
@@ -120,7 +152,7 @@ let private scenarios =
 
             let path = dir.Write("config.yml", yaml)
             use first = start [ "run"; path ] []
-            use second = start [ "run"; path ] []
+            use second = start [ "run"; path; "--log-level"; "Debug" ] []
 
             for running in [ first; second ] do
                 do! waitFor running "start-up reads done" (fun () -> running.Output.Contains "Start-up reads done")
