@@ -24,8 +24,17 @@ public sealed class EndpointMonitor
 
     private readonly EndpointMetrics? _metrics;
 
-    public EndpointMonitor(Endpoint endpoint, EndpointSync sync, WebhookSender webhooks, ILogger logger, EndpointMetrics? metrics = null)
+    private readonly Func<string, string> _redact;
+
+    public EndpointMonitor(
+        Endpoint endpoint,
+        EndpointSync sync,
+        WebhookSender webhooks,
+        ILogger logger,
+        EndpointMetrics? metrics = null,
+        Func<string, string>? redact = null)
     {
+        _redact = redact ?? (text => text);
         _metrics = metrics;
         Endpoint = endpoint;
         Sync = sync;
@@ -119,9 +128,11 @@ public sealed class EndpointMonitor
             return;
         }
         // A replayed check's metric point has no trustworthy timestamp: leave it out.
-        var toCachet = replay ? commands.Where(c => !c.IsPushMetric).ToList() : (IEnumerable<MonitorCommand>)commands;
+        // Titles and messages quote the URL, which may hold a ${VAR} secret: mask it before it leaves the process.
+        var redacted = commands.Select(Redact).ToList();
+        var toCachet = replay ? redacted.Where(c => !c.IsPushMetric).ToList() : redacted;
         LogTransition(wasDown, next, verdict);
-        foreach (var command in commands)
+        foreach (var command in redacted)
         {
             if (command is MonitorCommand.NotifyWebhooks notify)
             {
@@ -130,6 +141,19 @@ public sealed class EndpointMonitor
         }
         Sync.Enqueue(toCachet, checkStartedUnixSeconds);
     }
+
+    private MonitorCommand Redact(MonitorCommand command) => command switch
+    {
+        MonitorCommand.OpenIncident open => MonitorCommand.NewOpenIncident(
+            new IncidentOpening(open.Item.Severity, _redact(open.Item.Title), _redact(open.Item.Message), open.Item.Visible)),
+        MonitorCommand.UpdateIncident update => MonitorCommand.NewUpdateIncident(
+            new IncidentChange(update.Item.IncidentId, update.Item.Severity, _redact(update.Item.Title), _redact(update.Item.Message), update.Item.Visible)),
+        MonitorCommand.ResolveIncident resolve => MonitorCommand.NewResolveIncident(
+            new IncidentResolution(resolve.Item.IncidentId, _redact(resolve.Item.Title), resolve.Item.Visible)),
+        MonitorCommand.NotifyWebhooks notify => MonitorCommand.NewNotifyWebhooks(
+            new WebhookNotice(notify.Item.Event, _redact(notify.Item.Title), _redact(notify.Item.Message))),
+        _ => command,
+    };
 
     private void LogTransition(Microsoft.FSharp.Core.FSharpOption<Severity>? before, MonitorState after, Verdict verdict)
     {

@@ -13,6 +13,7 @@ public sealed class EndpointMonitorFactory(
     CachetWriteOptions options,
     WebhookSender webhooks,
     MonitorMetrics metrics,
+    SecretRedactor redactor,
     TimeProvider time,
     ILoggerFactory loggers)
 {
@@ -21,6 +22,6 @@ public sealed class EndpointMonitorFactory(
         // One logger category per endpoint, like the original's per-endpoint loggers.
         var logger = loggers.CreateLogger($"cachet_monitor.endpoint.{endpoint.Name}");
         var sync = new EndpointSync(endpoint, cachet, gate, options, time, logger);
-        return new EndpointMonitor(endpoint, sync, webhooks, logger, metrics.For(endpoint));
+        return new EndpointMonitor(endpoint, sync, webhooks, logger, metrics.For(endpoint), redactor.Redact);
     }
 }

@@ -657,6 +657,50 @@ let private scenarios =
             Expect.isEmpty cachet.Requests "Cachet untouched"
         }
 
+        testTask "a ${VAR} secret in the URL is masked in the incident Cachet publishes and in the webhook" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
+            use _ = cachet
+            cachet.AddToken token
+            let api = cachet.AddComponent("api", 1)
+            let port = ProbeTests.closedPort ()
+            let hook = target.Url "/hook"
+
+            let yaml =
+                config
+                    cachet
+                    [
+                        endpoint
+                            "api"
+                            $"http://127.0.0.1:{port}/health?key=${{E2E_URL_KEY}}"
+                            api.Id
+                            (statusExpectation @ [ "action: [CREATE_INCIDENT]" ])
+                    ]
+                    [
+                        "webhooks:"
+                        $"  - url: \"{hook}\""
+                        "    params:"
+                        "      text: \"{message}\""
+                    ]
+
+            let! _ =
+                withMonitor dir yaml [] [ "E2E_URL_KEY", "url-secret-5150" ] (fun running ->
+                    task {
+                        do! waitFor running "the incident opens" (fun () -> not (incidentsOf cachet api.Id).IsEmpty)
+                        do! waitFor running "the webhook fires" (fun () -> target.Hits "/hook" >= 1)
+                        let incident = incidentsOf cachet api.Id |> List.exactlyOne
+                        Expect.stringContains incident.Message "key=***" "masked in the published message"
+                        Expect.isFalse (incident.Message.Contains "url-secret-5150") "the secret is not published"
+                        let sent = (target.HitLog "/hook" |> Seq.head).QueryString
+                        Expect.isFalse (sent.Contains "url-secret-5150") "nor sent to the webhook"
+                        Expect.isFalse (running.Output.Contains "url-secret-5150") "nor logged"
+                    })
+
+            ()
+        }
+
         testTask "a dry run needs no Cachet and logs the writes it would make" {
             use dir = new TempDir()
 
