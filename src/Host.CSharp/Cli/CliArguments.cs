@@ -10,7 +10,13 @@ public sealed record CliArguments(
     string LogLevel,
     string LogFormat)
 {
-    public static readonly string[] Commands = ["run", "check", "validate", "generate", "help", "version"];
+    /// <summary>The shard this replica monitors (<c>--shard I/N</c>); null when not given.</summary>
+    public CachetMonitor.Domain.Shard? Shard { get; init; }
+
+    /// <summary>The shard count of <c>--shard-from-hostname N</c>; null when not given.</summary>
+    public int? ShardsFromHostname { get; init; }
+
+    public static readonly string[] Commands = ["run", "check", "validate", "generate", "health", "help", "version"];
 
     /// <summary>Parses the arguments, or says what is wrong with them.</summary>
     public static (CliArguments? Arguments, string? Error) Parse(IReadOnlyList<string> args)
@@ -19,6 +25,8 @@ public sealed record CliArguments(
         bool dryRun = false, json = false, force = false;
         var logLevel = "Information";
         var logFormat = "text";
+        CachetMonitor.Domain.Shard? shard = null;
+        int? shardsFromHostname = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -37,6 +45,21 @@ public sealed record CliArguments(
                     return (new CliArguments("help", [], false, false, false, logLevel, logFormat), null);
                 case "--version":
                     return (new CliArguments("version", [], false, false, false, logLevel, logFormat), null);
+                case "--shard":
+                    var parsedShard = CachetMonitor.Domain.MonitorCore.ParseShard(i + 1 < args.Count ? args[++i] : "");
+                    if (!parsedShard.IsValid)
+                    {
+                        return (null, $"--shard: {parsedShard.Error}");
+                    }
+                    shard = parsedShard.Shard;
+                    break;
+                case "--shard-from-hostname":
+                    if (i + 1 >= args.Count || !int.TryParse(args[++i], System.Globalization.NumberStyles.None, null, out var count) || count < 1)
+                    {
+                        return (null, "--shard-from-hostname needs the shard count N (a whole number, at least 1)");
+                    }
+                    shardsFromHostname = count;
+                    break;
                 case "--log-level" or "--log-format":
                     if (i + 1 >= args.Count)
                     {
@@ -76,7 +99,11 @@ public sealed record CliArguments(
         {
             positionals.RemoveAt(0);
         }
-        var parsed = new CliArguments(command, positionals, dryRun, json, force, logLevel, logFormat);
+        var parsed = new CliArguments(command, positionals, dryRun, json, force, logLevel, logFormat)
+        {
+            Shard = shard,
+            ShardsFromHostname = shardsFromHostname,
+        };
         return parsed.CheckShape();
     }
 
@@ -95,6 +122,14 @@ public sealed record CliArguments(
         if (DryRun && Command != "run")
         {
             return (null, "--dry-run applies to run only");
+        }
+        if ((Shard is not null || ShardsFromHostname is not null) && Command != "run")
+        {
+            return (null, "--shard and --shard-from-hostname apply to run only");
+        }
+        if (Shard is not null && ShardsFromHostname is not null)
+        {
+            return (null, "--shard and --shard-from-hostname exclude each other");
         }
         if (Json && Command != "check")
         {

@@ -23,7 +23,13 @@ public static class RunCommand
         {
             return ExitCodes.BadArguments;
         }
-        var config = loaded.Config!;
+        var (shard, shardError) = ShardSelection.Resolve(arguments, environment);
+        if (shardError is not null)
+        {
+            await Console.Error.WriteLineAsync($"cachet-monitor: {shardError}");
+            return ExitCodes.BadArguments;
+        }
+        var config = ShardSelection.Apply(loaded.Config!, shard, Console.Error);
 
         string? token = null;
         if (!arguments.DryRun)
