@@ -12,7 +12,7 @@ namespace CachetMonitor.Host.Cachet;
 /// Shutdown: lets in-flight Cachet writes finish within the grace period.
 /// </summary>
 public sealed class CachetSyncService(
-    IReadOnlyList<EndpointMonitor> monitors,
+    MonitorSet monitorSet,
     ICachetApi cachet,
     CachetWriteGate gate,
     CachetWriteOptions options,
@@ -22,8 +22,34 @@ public sealed class CachetSyncService(
     IHostApplicationLifetime lifetime,
     ILogger<CachetSyncService> logger) : BackgroundService
 {
+    private CancellationToken _stopping;
+
+    /// <summary>Adopts Cachet's state for an endpoint that hot reload added, once <paramref name="after"/> is done.</summary>
+    public async Task AdoptAddedAsync(EndpointMonitor monitor, Task after)
+    {
+        if (dryRun)
+        {
+            monitor.StartUnknown();
+            return;
+        }
+        try
+        {
+            // A replaced endpoint's last writes land before its successor reads Cachet.
+            await Task.WhenAny(after, Task.Delay(options.ShutdownGrace, time, _stopping)).ConfigureAwait(false);
+            if (await AdoptAsync(monitor, _stopping).ConfigureAwait(false) is { } problem)
+            {
+                logger.LogError("Cachet configuration error, writes for this endpoint are off: {Problem}", problem);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
+        var monitors = monitorSet.Current;
         if (dryRun)
         {
             foreach (var monitor in monitors)
@@ -108,6 +134,7 @@ public sealed class CachetSyncService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var monitors = monitorSet.Current;
         var drains = monitors.Select(m => m.Sync.Drain).Where(t => !t.IsCompleted).ToList();
         if (drains.Count > 0)
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace CachetMonitor.Host.Cachet;
@@ -53,7 +52,7 @@ public sealed class DryRunCachet(ILogger<DryRunCachet> logger) : ICachetApi
     {
         logger.LogInformation(
             "[dry run] would POST /metrics/{MetricId}/points value={Value} timestamp={Timestamp}",
-            metricId, value.ToString(CultureInfo.InvariantCulture), unixSeconds);
+            metricId, CachetNumber.PlainDecimal(value), unixSeconds);
         return Task.CompletedTask;
     }
 }

@@ -10,6 +10,9 @@ public sealed record CliArguments(
     string LogLevel,
     string LogFormat)
 {
+    /// <summary>Where the health and metrics listener binds (<c>--listen ADDR:PORT</c>); null when off.</summary>
+    public System.Net.IPEndPoint? Listen { get; init; }
+
     /// <summary>The shard this replica monitors (<c>--shard I/N</c>); null when not given.</summary>
     public CachetMonitor.Domain.Shard? Shard { get; init; }
 
@@ -27,6 +30,7 @@ public sealed record CliArguments(
         var logFormat = "text";
         CachetMonitor.Domain.Shard? shard = null;
         int? shardsFromHostname = null;
+        System.Net.IPEndPoint? listen = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -59,6 +63,13 @@ public sealed record CliArguments(
                         return (null, "--shard-from-hostname needs the shard count N (a whole number, at least 1)");
                     }
                     shardsFromHostname = count;
+                    break;
+                case "--listen":
+                    if (i + 1 >= args.Count || !System.Net.IPEndPoint.TryParse(args[++i], out var endpoint) || endpoint.Port == 0)
+                    {
+                        return (null, "--listen needs ADDR:PORT, e.g. 127.0.0.1:9090 or [::1]:9090");
+                    }
+                    listen = endpoint;
                     break;
                 case "--log-level" or "--log-format":
                     if (i + 1 >= args.Count)
@@ -101,6 +112,7 @@ public sealed record CliArguments(
         }
         var parsed = new CliArguments(command, positionals, dryRun, json, force, logLevel, logFormat)
         {
+            Listen = listen,
             Shard = shard,
             ShardsFromHostname = shardsFromHostname,
         };
@@ -130,6 +142,10 @@ public sealed record CliArguments(
         if (Shard is not null && ShardsFromHostname is not null)
         {
             return (null, "--shard and --shard-from-hostname exclude each other");
+        }
+        if (Listen is not null && Command != "run")
+        {
+            return (null, "--listen applies to run only");
         }
         if (Json && Command != "check")
         {

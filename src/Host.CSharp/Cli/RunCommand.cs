@@ -34,19 +34,17 @@ public static class RunCommand
         string? token = null;
         if (!arguments.DryRun)
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
-            var secretsManager = new AwsSecretsManagerClient(http, TimeProvider.System, new SdkAwsCredentialsSource());
-            var resolution = await new TokenResolver(secretsManager).ResolveAsync(config.Cachet.Token, environment, CancellationToken.None);
-            if (!resolution.IsResolved)
+            var obtained = await TokenLoader.LoadAsync(config.Cachet.Token, environment, CancellationToken.None);
+            if (obtained.Token is null)
             {
-                await Console.Error.WriteLineAsync($"cachet-monitor: no Cachet token could be obtained: {resolution.FailureSummary}");
+                await Console.Error.WriteLineAsync($"cachet-monitor: no Cachet token could be obtained: {obtained.Failure}");
                 return ExitCodes.Failure;
             }
-            foreach (var skipped in resolution.Failures)
+            foreach (var skipped in obtained.Skipped)
             {
                 await Console.Error.WriteLineAsync($"cachet-monitor: token provider skipped: {skipped}");
             }
-            token = SecretModule.reveal(resolution.Token);
+            token = obtained.Token;
         }
 
         var redactor = new SecretRedactor();
@@ -56,7 +54,8 @@ public static class RunCommand
         Logging.Configure(builder.Logging, arguments.LogLevel, arguments.LogFormat, redactor);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var runState = new RunState();
-        Register(builder.Services, config, token, arguments.DryRun, runState);
+        var target = new ReloadTarget(path, environment, ShardSelection.Filter(shard), arguments.DryRun);
+        Register(builder.Services, config, token, target, arguments.Listen, runState, redactor);
 
         using var host = builder.Build();
         await host.RunAsync();
@@ -68,41 +67,56 @@ public static class RunCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>A live Cachet client for a base URL and token.</summary>
+    private static ICachetApi LiveClient(string apiUrl, string token) =>
+        new CachetClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, apiUrl, token);
+
     /// <summary>Wires the daemon's services; the order of the hosted services matters (the scheduler stops first).</summary>
-    public static void Register(IServiceCollection services, Config config, string? token, bool dryRun, RunState runState)
+    public static void Register(
+        IServiceCollection services,
+        Config config,
+        string? token,
+        ReloadTarget target,
+        System.Net.IPEndPoint? listen,
+        RunState runState,
+        SecretRedactor redactor)
     {
-        var writeOptions = new CachetWriteOptions();
+        var dryRun = target.DryRun || token is null;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(runState);
-        services.AddSingleton(writeOptions);
+        services.AddSingleton(redactor);
+        services.AddSingleton(new CachetWriteOptions());
         services.AddSingleton<CachetWriteGate>();
         services.AddSingleton<CheckStatistics>();
         services.AddSingleton(new ProbeOptions());
         services.AddSingleton<HttpProber>();
-        services.AddSingleton<ICachetApi>(sp => dryRun || token is null
-            ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp)
-            : new CachetClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, config.Cachet.ApiUrl, token));
+        services.AddSingleton(sp => new SwitchableCachetApi(
+            dryRun ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp) : LiveClient(config.Cachet.ApiUrl, token!)));
+        services.AddSingleton<ICachetApi>(sp => new InstrumentedCachetApi(
+            sp.GetRequiredService<SwitchableCachetApi>(), sp.GetRequiredService<MonitorMetrics>()));
         services.AddSingleton(sp => new WebhookSender(
             config.Webhooks.ToList(),
             new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
             sp.GetRequiredService<ILogger<WebhookSender>>()));
-        services.AddSingleton<IReadOnlyList<EndpointMonitor>>(sp =>
+        services.AddSingleton<EndpointMonitorFactory>();
+        services.AddSingleton(sp =>
         {
-            var loggers = sp.GetRequiredService<ILoggerFactory>();
-            return config.Endpoints.Select(endpoint =>
-            {
-                var logger = loggers.CreateLogger($"cachet_monitor.endpoint.{endpoint.Name}");
-                var sync = new EndpointSync(
-                    endpoint,
-                    sp.GetRequiredService<ICachetApi>(),
-                    sp.GetRequiredService<CachetWriteGate>(),
-                    writeOptions,
-                    sp.GetRequiredService<TimeProvider>(),
-                    logger);
-                return new EndpointMonitor(endpoint, sync, sp.GetRequiredService<WebhookSender>(), logger);
-            }).ToList();
+            var factory = sp.GetRequiredService<EndpointMonitorFactory>();
+            return new MonitorSet(config.Endpoints.Select(factory.Create));
         });
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<CachetSyncService>(sp, dryRun));
+        services.AddSingleton(sp => new MonitorMetrics(
+            // The metrics read the monitor set lazily, at scrape time.
+            new Lazy<MonitorSet>(sp.GetRequiredService<MonitorSet>),
+            sp.GetRequiredService<CheckStatistics>()));
+        if (listen is not null)
+        {
+            // Up before the first check, down after the last.
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ObservabilityServer>(sp, listen));
+        }
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CachetSyncService>(sp, dryRun));
+        services.AddHostedService(sp => sp.GetRequiredService<CachetSyncService>());
         services.AddHostedService<CheckScheduler>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ConfigReloader>(
+            sp, target, config, (Func<string, string, ICachetApi>)LiveClient));
     }
 }

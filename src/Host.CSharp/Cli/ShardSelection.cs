@@ -32,6 +32,10 @@ public static class ShardSelection
         return (null, null);
     }
 
+    /// <summary>Keeps the shard's endpoints of a config (every one when unsharded); hot reload applies it too.</summary>
+    public static Func<Config, Config> Filter(Shard? shard) =>
+        shard is null ? config => config : config => MonitorCore.RestrictToShard(config, shard);
+
     /// <summary>The config with only the shard's endpoints; says how many it owns.</summary>
     public static Config Apply(Config config, Shard? shard, TextWriter stderr)
     {

@@ -5,9 +5,12 @@ public static class Usage
 {
     public const string Text = """
         usage:
-          cachet-monitor [run] [CONFIG] [--dry-run] [--log-level LEVEL] [--log-format text|json]
+          cachet-monitor [run] [CONFIG] [--dry-run] [--listen ADDR:PORT] [--shard I/N | --shard-from-hostname N]
+              [--log-level LEVEL] [--log-format text|json]
               Run the daemon. CONFIG defaults to $CACHET_MONITOR_CONFIG, else config/config.yml.
               --dry-run probes and decides as usual but only logs the Cachet writes it would make.
+              --listen serves /healthz, /readyz and /metrics (Prometheus) on ADDR:PORT.
+              The config is reloaded when its file changes or on SIGHUP.
               --shard I/N monitors only the endpoints whose name hashes to shard I of N (0-based);
               --shard-from-hostname N takes I from the trailing -ORDINAL of $HOSTNAME (a StatefulSet pod).
           cachet-monitor check [CONFIG] [--json]

@@ -109,7 +109,7 @@ public sealed class HttpProber : IDisposable
         {
             inner = inner.InnerException;
         }
-        var text = inner == e ? e.Message : $"{e.Message} {inner.Message}";
+        var text = inner == e || e.Message.Contains(inner.Message, StringComparison.Ordinal) ? e.Message : $"{e.Message} {inner.Message}";
         return text.ReplaceLineEndings(" ").Trim();
     }
 

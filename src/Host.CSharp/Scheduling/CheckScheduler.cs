@@ -11,7 +11,7 @@ namespace CachetMonitor.Host.Scheduling;
 /// and slots missed while the machine was busy are skipped rather than run in a burst.
 /// </summary>
 public sealed class CheckScheduler(
-    IReadOnlyList<EndpointMonitor> monitors,
+    MonitorSet monitorSet,
     HttpProber prober,
     CheckStatistics statistics,
     TimeProvider time,
@@ -26,21 +26,17 @@ public sealed class CheckScheduler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var monitors = monitorSet.Current;
         var queue = new PriorityQueue<Slot, long>(monitors.Count);
-        var start = time.GetUtcNow().UtcTicks;
-        for (var i = 0; i < monitors.Count; i++)
-        {
-            var period = Math.Max(1, TimeSpan.FromSeconds(monitors[i].Endpoint.FrequencySeconds).Ticks);
-            // Spread the first checks evenly over each endpoint's first interval.
-            var offset = (long)(period * ((double)i / monitors.Count));
-            queue.Enqueue(new Slot(monitors[i], period), start + offset);
-        }
+        Enqueue(queue, monitors, time.GetUtcNow().UtcTicks);
         logger.LogInformation("Monitoring {Count} endpoint(s)", monitors.Count);
 
-        while (!stoppingToken.IsCancellationRequested && queue.TryPeek(out _, out var due))
+        while (!stoppingToken.IsCancellationRequested)
         {
             statistics.Heartbeat(time.GetUtcNow());
-            var wait = due - time.GetUtcNow().UtcTicks;
+            TakeAdded(queue);
+            var due = queue.TryPeek(out _, out var first) ? first : long.MaxValue;
+            var wait = due == long.MaxValue ? TimeSpan.FromSeconds(1).Ticks : due - time.GetUtcNow().UtcTicks;
             if (wait > 0)
             {
                 try
@@ -57,6 +53,10 @@ public sealed class CheckScheduler(
             while (queue.TryPeek(out var slot, out var slotDue) && slotDue <= now)
             {
                 queue.Dequeue();
+                if (slot.Monitor.Retired)
+                {
+                    continue;
+                }
                 if (Interlocked.CompareExchange(ref slot.Running, 1, 0) == 0)
                 {
                     _ = RunCheckAsync(slot, stoppingToken);
@@ -74,6 +74,31 @@ public sealed class CheckScheduler(
                 }
                 queue.Enqueue(slot, next);
             }
+        }
+    }
+
+    /// <summary>Queues monitors with their first checks spread evenly over each one's first interval.</summary>
+    private static void Enqueue(PriorityQueue<Slot, long> queue, IReadOnlyList<EndpointMonitor> monitors, long start)
+    {
+        for (var i = 0; i < monitors.Count; i++)
+        {
+            var period = Math.Max(1, TimeSpan.FromSeconds(monitors[i].Endpoint.FrequencySeconds).Ticks);
+            var offset = (long)(period * ((double)i / monitors.Count));
+            queue.Enqueue(new Slot(monitors[i], period), start + offset);
+        }
+    }
+
+    private void TakeAdded(PriorityQueue<Slot, long> queue)
+    {
+        List<EndpointMonitor>? added = null;
+        while (monitorSet.TryTakeAdded(out var monitor))
+        {
+            (added ??= []).Add(monitor);
+        }
+        if (added is not null)
+        {
+            Enqueue(queue, added, time.GetUtcNow().UtcTicks);
+            logger.LogInformation("Scheduling {Count} added endpoint(s)", added.Count);
         }
     }
 

@@ -1,5 +1,6 @@
 using CachetMonitor.Domain;
 using CachetMonitor.Host.Cachet;
+using CachetMonitor.Host.Observability;
 using CachetMonitor.Host.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -21,8 +22,11 @@ public sealed class EndpointMonitor
     private MonitorState _state = MonitorCore.InitialState;
     private bool _adopted;
 
-    public EndpointMonitor(Endpoint endpoint, EndpointSync sync, WebhookSender webhooks, ILogger logger)
+    private readonly EndpointMetrics? _metrics;
+
+    public EndpointMonitor(Endpoint endpoint, EndpointSync sync, WebhookSender webhooks, ILogger logger, EndpointMetrics? metrics = null)
     {
+        _metrics = metrics;
         Endpoint = endpoint;
         Sync = sync;
         _webhooks = webhooks;
@@ -34,6 +38,14 @@ public sealed class EndpointMonitor
     public Endpoint Endpoint { get; }
 
     public EndpointSync Sync { get; }
+
+    /// <summary>True once hot reload removed or replaced this endpoint: the scheduler stops checking it.</summary>
+    public bool Retired => _retired;
+
+    private volatile bool _retired;
+
+    /// <summary>Stops scheduling this monitor; its pending Cachet writes still drain.</summary>
+    public void Retire() => _retired = true;
 
     /// <summary>The component status the core believes Cachet shows (for observability).</summary>
     public ComponentStatus Shown
@@ -78,6 +90,7 @@ public sealed class EndpointMonitor
     /// <summary>Feeds one check's verdict to the state machine.</summary>
     public void OnVerdict(Verdict verdict, long checkStartedUnixSeconds)
     {
+        _metrics?.Checked(verdict);
         lock (_lock)
         {
             if (!_adopted)

@@ -13,7 +13,7 @@ public sealed class WebhookSender : IAsyncDisposable
 {
     private readonly Channel<(string Endpoint, WebhookNotice Notice)> _queue =
         Channel.CreateBounded<(string, WebhookNotice)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
-    private readonly IReadOnlyList<Webhook> _webhooks;
+    private volatile IReadOnlyList<Webhook> _webhooks;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
     private readonly Task _worker;
@@ -23,8 +23,11 @@ public sealed class WebhookSender : IAsyncDisposable
         _webhooks = webhooks;
         _http = http;
         _logger = logger;
-        _worker = webhooks.Count == 0 ? Task.CompletedTask : Task.Run(RunAsync);
+        _worker = Task.Run(RunAsync);
     }
+
+    /// <summary>Replaces the webhooks (hot reload); events already queued go to the new list.</summary>
+    public void Update(IReadOnlyList<Webhook> webhooks) => _webhooks = webhooks;
 
     /// <summary>Queues the webhooks of one incident event.</summary>
     public void Notify(string endpointName, WebhookNotice notice)
@@ -39,16 +42,17 @@ public sealed class WebhookSender : IAsyncDisposable
     {
         await foreach (var (endpoint, notice) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            for (var i = 0; i < _webhooks.Count; i++)
+            var webhooks = _webhooks;
+            for (var i = 0; i < webhooks.Count; i++)
             {
-                await SendAsync(i, endpoint, notice).ConfigureAwait(false);
+                await SendAsync(webhooks[i], i, endpoint, notice).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task SendAsync(int index, string endpoint, WebhookNotice notice)
+    private async Task SendAsync(Webhook webhook, int index, string endpoint, WebhookNotice notice)
     {
-        var request = WebhookRequestModule.render(_webhooks[index], notice);
+        var request = WebhookRequestModule.render(webhook, notice);
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, WebhookRequestModule.buildUrl(request));

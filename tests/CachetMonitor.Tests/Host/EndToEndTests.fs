@@ -211,7 +211,19 @@ let private scenarios =
                         do! waitFor running "status 2" (fun () -> statusOf cachet api.Id = 2)
                         let incident = incidentsOf cachet api.Id |> List.exactlyOne
                         Expect.equal incident.Name "api has degraded performance" "the performance title"
-                        Expect.stringStarts incident.Message "Latency above threshold: 0.3" "the measured latency"
+
+                        let measured =
+                            Text.RegularExpressions.Regex.Match(
+                                incident.Message,
+                                @"^Latency above threshold: (\d+\.\d{4}) seconds$"
+                            )
+
+                        Expect.isTrue measured.Success $"the message format: {incident.Message}"
+
+                        Expect.isGreaterThanOrEqual
+                            (float measured.Groups[1].Value)
+                            0.3
+                            "the measured latency includes the target's delay"
                     })
 
             ()

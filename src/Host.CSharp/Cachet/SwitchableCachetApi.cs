@@ -1,0 +1,36 @@
+namespace CachetMonitor.Host.Cachet;
+
+/// <summary>
+/// The Cachet API in use, replaceable at run time: hot reload swaps in a client with a new URL or token and
+/// every pending write continues against it.
+/// </summary>
+public sealed class SwitchableCachetApi(ICachetApi initial) : ICachetApi
+{
+    private volatile ICachetApi _current = initial;
+
+    public ICachetApi Current => _current;
+
+    public void Switch(ICachetApi next) => _current = next;
+
+    public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) => _current.GetComponentAsync(id, ct);
+
+    public Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) => _current.GetMetricAsync(id, ct);
+
+    public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+        _current.FindOpenIncidentAsync(componentId, ct);
+
+    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
+        _current.SetComponentStatusAsync(componentId, status, ct);
+
+    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+        _current.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct);
+
+    public Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+        _current.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct);
+
+    public Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct) =>
+        _current.ResolveIncidentAsync(incidentId, message, visible, ct);
+
+    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct) =>
+        _current.PushMetricPointAsync(metricId, value, unixSeconds, ct);
+}

@@ -1,0 +1,53 @@
+using CachetMonitor.Host.Cachet;
+
+namespace CachetMonitor.Host.Observability;
+
+/// <summary>Counts every Cachet call by operation and outcome.</summary>
+public sealed class InstrumentedCachetApi(ICachetApi inner, MonitorMetrics metrics) : ICachetApi
+{
+    private async Task<T> Count<T>(string operation, Func<Task<T>> call)
+    {
+        try
+        {
+            var result = await call().ConfigureAwait(false);
+            metrics.CachetCall(operation, "ok");
+            return result;
+        }
+        catch (CachetApiException e)
+        {
+            metrics.CachetCall(operation, e.Kind.ToString().ToLowerInvariant());
+            throw;
+        }
+    }
+
+    private Task Count(string operation, Func<Task> call) =>
+        Count(operation, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        });
+
+    public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) =>
+        Count("get_component", () => inner.GetComponentAsync(id, ct));
+
+    public Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) =>
+        Count("get_metric", () => inner.GetMetricAsync(id, ct));
+
+    public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+        Count("find_open_incident", () => inner.FindOpenIncidentAsync(componentId, ct));
+
+    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
+        Count("set_component_status", () => inner.SetComponentStatusAsync(componentId, status, ct));
+
+    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+        Count("create_incident", () => inner.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct));
+
+    public Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+        Count("update_incident", () => inner.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct));
+
+    public Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct) =>
+        Count("resolve_incident", () => inner.ResolveIncidentAsync(incidentId, message, visible, ct));
+
+    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct) =>
+        Count("push_metric_point", () => inner.PushMetricPointAsync(metricId, value, unixSeconds, ct));
+}

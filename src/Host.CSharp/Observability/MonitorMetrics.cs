@@ -1,0 +1,98 @@
+using CachetMonitor.Domain;
+using CachetMonitor.Host.Scheduling;
+using Prometheus;
+
+namespace CachetMonitor.Host.Observability;
+
+/// <summary>
+/// The Prometheus metrics of the daemon (prometheus-net, in a registry of its own). Per-endpoint series are
+/// created once per monitor so a check costs a counter increment, not a label look-up.
+/// </summary>
+public sealed class MonitorMetrics
+{
+    private readonly Counter _checks;
+    private readonly Histogram _checkDuration;
+    private readonly Gauge _componentStatus;
+    private readonly Counter _cachetCalls;
+    private readonly Gauge _pendingWrites;
+    private readonly Counter _skippedSlots;
+    private long _skippedReported;
+
+    public MonitorMetrics(Lazy<MonitorSet> monitors, CheckStatistics statistics)
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        _checks = factory.CreateCounter(
+            "cachet_monitor_checks_total", "Checks made, by endpoint and result (pass or fail).", "endpoint", "result");
+        _checkDuration = factory.CreateHistogram(
+            "cachet_monitor_check_latency_seconds",
+            "Latency of checks that got a response, from the request to the final response's headers.",
+            new HistogramConfiguration { Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+        _componentStatus = factory.CreateGauge(
+            "cachet_monitor_component_status",
+            "The component status (0-4) this monitor wants Cachet to show, by endpoint.",
+            "endpoint", "component_id");
+        _cachetCalls = factory.CreateCounter(
+            "cachet_monitor_cachet_calls_total",
+            "Cachet API calls by operation and outcome (ok, or the error kind).",
+            "operation", "outcome");
+        _pendingWrites = factory.CreateGauge(
+            "cachet_monitor_pending_cachet_writes", "Cachet writes decided but not yet acknowledged by Cachet.");
+        _skippedSlots = factory.CreateCounter(
+            "cachet_monitor_skipped_slots_total",
+            "Scheduled checks skipped because the previous check of the endpoint was still running or the loop fell behind.");
+
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            var current = monitors.Value.Current;
+            _pendingWrites.Set(current.Sum(m => m.Sync.Pending));
+            foreach (var monitor in current)
+            {
+                _componentStatus
+                    .WithLabels(monitor.Endpoint.Name, monitor.Endpoint.ComponentId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                    .Set(MonitorCore.StatusCode(monitor.Shown));
+            }
+            var skipped = statistics.SkippedSlots;
+            _skippedSlots.Inc(Math.Max(0, skipped - Interlocked.Exchange(ref _skippedReported, skipped)));
+        });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>The series of one endpoint.</summary>
+    public EndpointMetrics For(Endpoint endpoint) =>
+        new(_checks.WithLabels(endpoint.Name, "pass"), _checks.WithLabels(endpoint.Name, "fail"), _checkDuration);
+
+    /// <summary>Drops the series of an endpoint that hot reload removed.</summary>
+    public void Forget(Endpoint endpoint)
+    {
+        _checks.RemoveLabelled(endpoint.Name, "pass");
+        _checks.RemoveLabelled(endpoint.Name, "fail");
+        _componentStatus.RemoveLabelled(endpoint.Name, endpoint.ComponentId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Counts one Cachet call.</summary>
+    public void CachetCall(string operation, string outcome) => _cachetCalls.WithLabels(operation, outcome).Inc();
+}
+
+/// <summary>One endpoint's check series.</summary>
+public sealed class EndpointMetrics(Counter.Child passed, Counter.Child failed, Histogram latency)
+{
+    public void Checked(Verdict verdict)
+    {
+        switch (verdict)
+        {
+            case Verdict.Passed pass:
+                passed.Inc();
+                latency.Observe(pass.latencySeconds);
+                break;
+            case Verdict.Failed fail:
+                failed.Inc();
+                if (fail.Item.LatencySeconds is { } seconds)
+                {
+                    latency.Observe(seconds.Value);
+                }
+                break;
+        }
+    }
+}
