@@ -100,3 +100,6 @@ type MonitorCore =
 
     /// The config with only the endpoints the shard owns.
     static member RestrictToShard(config: Config, shard: Shard) : Config = Shard.restrict shard config
+
+    /// A config error or warning for people: `path (line L, col C): message`.
+    static member DescribeIssue(issue: ConfigIssue) : string = ConfigIssue.render issue

@@ -59,6 +59,9 @@ let startIn (program: string) (args: string list) (workingDirectory: string) (en
         ] do
         info.Environment.Remove name |> ignore
 
+    // Builds started by a test leave no MSBuild nodes behind.
+    info.Environment["MSBUILDDISABLENODEREUSE"] <- "1"
+
     for name, value in environment do
         info.Environment[name] <- value
 
