@@ -16,9 +16,10 @@ module ConfigParser =
     [<Literal>]
     let MaxDepth = 64
 
-    /// The most nodes a config may expand to, each use of an alias counting in full (guards alias bombs).
+    /// The most nodes a config may expand to, each use of an alias counting in full (guards alias bombs; a
+    /// 20,000-endpoint config is about 560,000 nodes).
     [<Literal>]
-    let MaxNodes = 100_000
+    let MaxNodes = 1_000_000
 
     /// The longest `timeout`, in seconds (one day).
     [<Literal>]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,14 +13,21 @@ namespace CachetMonitor.FakeServers;
 /// <summary>Starts a quiet Kestrel application on 127.0.0.1 with an ephemeral port.</summary>
 internal static class LoopbackHost
 {
-    /// <summary>Starts <paramref name="handler"/> as the whole pipeline; returns the app and its root URI.</summary>
-    public static async Task<(WebApplication App, Uri Root)> StartAsync(RequestDelegate handler)
+    /// <summary>
+    /// Starts <paramref name="handler"/> as the whole pipeline (over HTTPS with <paramref name="certificate"/> when
+    /// given); returns the app and its root URI.
+    /// </summary>
+    public static async Task<(WebApplication App, Uri Root)> StartAsync(RequestDelegate handler, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
-            options.Listen(IPAddress.Loopback, 0);
+            options.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (certificate is not null)
+                    listen.UseHttps(certificate);
+            });
         });
         var app = builder.Build();
         app.Run(handler);

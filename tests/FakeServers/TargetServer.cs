@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -37,6 +38,24 @@ public sealed record TargetBehaviour
     /// <summary>Redirect (with <see cref="Status"/> if it is a 3xx, else 302) to this path or URL.</summary>
     public string? RedirectTo { get; init; }
 
+    /// <summary>
+    /// When positive, the body is sent one byte at a time with this pause before each byte (a slow drip that keeps
+    /// the connection busy).
+    /// </summary>
+    public TimeSpan DripInterval { get; init; }
+
+    /// <summary>
+    /// When positive, this many filler bytes (<c>x</c>) follow the body, streamed in chunks without ever being held in
+    /// memory at once; <c>Content-Length</c> announces the whole size.
+    /// </summary>
+    public long StreamFillerBytes { get; init; }
+
+    /// <summary>
+    /// When set, <c>Content-Length</c> announces the whole body but only this many bytes of it are sent before the
+    /// connection is reset.
+    /// </summary>
+    public int? ResetAfterBytes { get; init; }
+
     /// <summary>Extra response headers.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
@@ -61,6 +80,16 @@ public sealed record TargetBehaviour
 
     /// <summary>302 to <paramref name="location"/>.</summary>
     public static TargetBehaviour Redirect(string location, int status = 302) => new() { RedirectTo = location, Status = status };
+
+    /// <summary>200 whose body arrives one byte per <paramref name="interval"/>.</summary>
+    public static TargetBehaviour Dripping(string body, TimeSpan interval) => new() { Body = body, DripInterval = interval };
+
+    /// <summary>200 with <paramref name="prefix"/> followed by <paramref name="fillerBytes"/> streamed filler bytes.</summary>
+    public static TargetBehaviour Huge(string prefix, long fillerBytes) =>
+        new() { Body = prefix, StreamFillerBytes = fillerBytes, ContentType = "text/plain" };
+
+    /// <summary>200 announcing <paramref name="body"/> but resetting the connection after <paramref name="bytes"/> bytes of it.</summary>
+    public static TargetBehaviour ResetMidBody(string body, int bytes) => new() { Body = body, ResetAfterBytes = bytes };
 }
 
 /// <summary>One request the <see cref="TargetServer"/> received.</summary>
@@ -89,10 +118,16 @@ public sealed class TargetServer : IAsyncDisposable
     }
 
     /// <summary>Starts a target on an ephemeral 127.0.0.1 port.</summary>
-    public static async Task<TargetServer> StartAsync()
+    public static Task<TargetServer> StartAsync() => StartAsync(null);
+
+    /// <summary>
+    /// Starts a target on an ephemeral 127.0.0.1 port that speaks HTTPS with <paramref name="certificate"/> (which must
+    /// carry its private key); null starts a plain HTTP target.
+    /// </summary>
+    public static async Task<TargetServer> StartAsync(X509Certificate2? certificate)
     {
         var server = new TargetServer();
-        var (app, root) = await LoopbackHost.StartAsync(server.HandleAsync);
+        var (app, root) = await LoopbackHost.StartAsync(server.HandleAsync, certificate);
         server.app = app;
         server.Root = root.GetLeftPart(UriPartial.Authority);
         return server;
@@ -210,8 +245,54 @@ public sealed class TargetServer : IAsyncDisposable
         if (behaviour.ContentType is { } type)
             response.ContentType = behaviour.Charset is { } charset ? $"{type}; charset={charset}" : type;
         var bytes = behaviour.BodyBytes ?? Encode(behaviour.Body, behaviour.Charset);
-        if (!HttpMethods.IsHead(request.Method))
-            await response.Body.WriteAsync(bytes, linked.Token);
+        if (HttpMethods.IsHead(request.Method))
+            return;
+        try
+        {
+            await WriteBodyAsync(context, behaviour, bytes, linked.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The client went away (or gave up) mid-body.
+            context.Abort();
+        }
+    }
+
+    private static async Task WriteBodyAsync(HttpContext context, TargetBehaviour behaviour, byte[] bytes, CancellationToken ct)
+    {
+        var response = context.Response;
+        if (behaviour.ResetAfterBytes is { } sent)
+        {
+            response.ContentLength = bytes.Length;
+            await response.Body.WriteAsync(bytes.AsMemory(0, Math.Min(sent, bytes.Length)), ct);
+            await response.Body.FlushAsync(ct);
+            // Let the client read what was sent: a reset can make the kernel discard data not yet read.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            context.Abort();
+            return;
+        }
+        if (behaviour.DripInterval > TimeSpan.Zero)
+        {
+            response.ContentLength = bytes.Length;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                await Task.Delay(behaviour.DripInterval, ct);
+                await response.Body.WriteAsync(bytes.AsMemory(i, 1), ct);
+                await response.Body.FlushAsync(ct);
+            }
+            return;
+        }
+        if (behaviour.StreamFillerBytes > 0)
+        {
+            response.ContentLength = bytes.Length + behaviour.StreamFillerBytes;
+            await response.Body.WriteAsync(bytes, ct);
+            var chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)'x');
+            for (var left = behaviour.StreamFillerBytes; left > 0; left -= chunk.Length)
+                await response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, left)), ct);
+            return;
+        }
+        await response.Body.WriteAsync(bytes, ct);
     }
 
     private static byte[] Encode(string body, string? charset)

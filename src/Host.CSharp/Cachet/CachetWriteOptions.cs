@@ -14,6 +14,9 @@ public sealed record CachetWriteOptions
     /// <summary>Metric points kept per endpoint while Cachet is unreachable; the oldest are dropped beyond it.</summary>
     public int MaxPendingMetricPoints { get; init; } = 1000;
 
-    /// <summary>How long in-flight writes may finish at shutdown.</summary>
-    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long in-flight writes may finish at shutdown; short enough that SIGTERM/SIGINT end the process within 5 s
+    /// even when a write hangs (what is left is adopted at the next start).
+    /// </summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(3);
 }

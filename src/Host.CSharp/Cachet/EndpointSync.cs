@@ -172,7 +172,9 @@ public sealed class EndpointSync(
                 }
                 failures = 0;
             }
-            catch (CachetApiException e) when (e.IsTransient || e.Kind == CachetApiErrorKind.Unauthorized)
+            // A malformed success answer (a proxy's page, a truncated body) may hide a write that was applied: retry;
+            // a retried create first looks for the incident it may have made.
+            catch (CachetApiException e) when (e.IsTransient || e.Kind is CachetApiErrorKind.Unauthorized or CachetApiErrorKind.MalformedResponse)
             {
                 failures++;
                 var delay = Backoff.Delay(failures, options, e.RetryAfter);
@@ -195,7 +197,7 @@ public sealed class EndpointSync(
             }
             catch (CachetApiException e)
             {
-                // Not retryable (400, 404, malformed answer): give up on this one write, keep the rest.
+                // Not retryable (400, 404): give up on this one write, keep the rest.
                 logger.LogError("Cachet refused a write, dropping it: {Reason}", e.Message);
                 DropHead();
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CachetMonitor.Domain;
 using CachetMonitor.Host.Configuration;
+using CachetMonitor.Host.Observability;
 using CachetMonitor.Host.Probing;
 
 namespace CachetMonitor.Host.Cli;
@@ -19,6 +20,9 @@ public static class CheckCommand
             return ExitCodes.BadArguments;
         }
         var endpoints = loaded.Config!.Endpoints.ToList();
+        // A URL or message may carry a value taken from ${VAR}: mask those like the daemon's logs do.
+        var redactor = new SecretRedactor();
+        redactor.Add(loaded.EnvironmentValues);
         using var prober = new HttpProber(new ProbeOptions());
         using var slots = new SemaphoreSlim(64);
         var rows = await Task.WhenAll(endpoints.Select(async endpoint =>
@@ -26,7 +30,7 @@ public static class CheckCommand
             await slots.WaitAsync();
             try
             {
-                return ToRow(endpoint, await prober.ProbeAsync(endpoint, CancellationToken.None));
+                return Redact(ToRow(endpoint, await prober.ProbeAsync(endpoint, CancellationToken.None)), redactor);
             }
             finally
             {
@@ -44,6 +48,9 @@ public static class CheckCommand
         }
         return rows.All(r => r.Verdict == "pass") ? ExitCodes.Ok : ExitCodes.Failure;
     }
+
+    private static Row Redact(Row row, SecretRedactor redactor) =>
+        row with { Url = redactor.Redact(row.Url), Message = redactor.Redact(row.Message), Endpoint = redactor.Redact(row.Endpoint) };
 
     private static Row ToRow(Endpoint endpoint, Observation observation)
     {

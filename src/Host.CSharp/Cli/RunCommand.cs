@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using CachetMonitor.Domain;
 using CachetMonitor.Host.Cachet;
 using CachetMonitor.Host.Configuration;
@@ -29,12 +30,30 @@ public static class RunCommand
             await Console.Error.WriteLineAsync($"cachet-monitor: {shardError}");
             return ExitCodes.BadArguments;
         }
+        if (ConfigFilePermissions.WorldReadableTokenWarning(path, loaded.Config!, loaded.EnvironmentValues) is { } warning)
+        {
+            await Console.Error.WriteLineAsync($"warning: {warning}");
+        }
         var config = ShardSelection.Apply(loaded.Config!, shard, Console.Error);
 
         string? token = null;
         if (!arguments.DryRun)
         {
-            var obtained = await TokenLoader.LoadAsync(config.Cachet.Token, environment, CancellationToken.None);
+            // The host handles SIGTERM/SIGINT once it runs; before that (a slow token provider) stop with 0 too.
+            using var stopping = new CancellationTokenSource();
+            LoadedToken obtained;
+            using (StopOnSignal(PosixSignal.SIGTERM, stopping))
+            using (StopOnSignal(PosixSignal.SIGINT, stopping))
+            {
+                try
+                {
+                    obtained = await TokenLoader.LoadAsync(config.Cachet.Token, environment, stopping.Token);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    return ExitCodes.Ok;
+                }
+            }
             if (obtained.Token is null)
             {
                 await Console.Error.WriteLineAsync($"cachet-monitor: no Cachet token could be obtained: {obtained.Failure}");
@@ -66,6 +85,13 @@ public static class RunCommand
         }
         return ExitCodes.Ok;
     }
+
+    private static PosixSignalRegistration StopOnSignal(PosixSignal signal, CancellationTokenSource stopping) =>
+        PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true;
+            stopping.Cancel();
+        });
 
     /// <summary>A live Cachet client for a base URL and token.</summary>
     private static ICachetApi LiveClient(string apiUrl, string token) =>

@@ -34,7 +34,10 @@ public sealed class HttpProber : IDisposable
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            MaxConnectionsPerServer = int.MaxValue,
+            // Bounded: without a cap, a burst of due checks against one server (10,000 endpoints on one host
+            // at start-up) opens a connection per request and the connects starve the checks; with it, requests
+            // wait briefly for a pooled connection.
+            MaxConnectionsPerServer = options.MaxConnectionsPerServer,
             UseCookies = false,
         };
         if (insecure)

@@ -8,4 +8,7 @@ public sealed record ProbeOptions
 
     /// <summary>The most redirects followed before a check counts as unreachable.</summary>
     public int MaxRedirects { get; init; } = 10;
+
+    /// <summary>The most connections open at once to one server (scheme, host and port), shared by its endpoints.</summary>
+    public int MaxConnectionsPerServer { get; init; } = 256;
 }

@@ -66,7 +66,9 @@ public sealed class EndpointMonitor
         {
             _state = MonitorCore.Adopt(_policy, status, openIncidentId);
             _adopted = true;
-            _logger.LogInformation(
+            // Debug: at start-up this runs once per endpoint (10,000 lines would stall the console logger);
+            // CachetSyncService logs one summary line at Information.
+            _logger.LogDebug(
                 "Adopted Cachet state: component {ComponentId} status {Status}{Incident}",
                 Endpoint.ComponentId, ComponentStatusModule.toCode(status), openIncidentId is { } i ? $", open incident {i}" : "");
             while (_beforeAdoption.TryDequeue(out var verdict))
