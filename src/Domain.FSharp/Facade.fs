@@ -87,3 +87,19 @@ type MonitorCore =
         (apiUrl: string, token: string, components: IReadOnlyList<GeneratedComponent>)
         : string =
         ConfigGenerator.render apiUrl (Secret.create token) (List.ofSeq components)
+
+    /// Parses `I/N` (e.g. `0/3`, zero-based), the form of `--shard`.
+    static member ParseShard(text: string) : ShardParseResult = ShardParseResult(Shard.parse text)
+
+    /// The shard named by the trailing `-<ordinal>` of a host name (a StatefulSet pod), of `count` shards.
+    static member ShardOfHostname(hostname: string, count: int) : ShardParseResult =
+        ShardParseResult(Shard.ofHostname count hostname)
+
+    /// Whether the shard owns the endpoint called `name` (a stable hash of the name picks its shard).
+    static member OwnsEndpoint(shard: Shard, name: string) : bool = Shard.owns shard name
+
+    /// The config with only the endpoints the shard owns.
+    static member RestrictToShard(config: Config, shard: Shard) : Config = Shard.restrict shard config
+
+    /// A config error or warning for people: `path (line L, col C): message`.
+    static member DescribeIssue(issue: ConfigIssue) : string = ConfigIssue.render issue

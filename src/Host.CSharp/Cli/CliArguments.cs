@@ -13,7 +13,13 @@ public sealed record CliArguments(
     /// <summary>Where the health and metrics listener binds (<c>--listen ADDR:PORT</c>); null when off.</summary>
     public System.Net.IPEndPoint? Listen { get; init; }
 
-    public static readonly string[] Commands = ["run", "check", "validate", "generate", "help", "version"];
+    /// <summary>The shard this replica monitors (<c>--shard I/N</c>); null when not given.</summary>
+    public CachetMonitor.Domain.Shard? Shard { get; init; }
+
+    /// <summary>The shard count of <c>--shard-from-hostname N</c>; null when not given.</summary>
+    public int? ShardsFromHostname { get; init; }
+
+    public static readonly string[] Commands = ["run", "check", "validate", "generate", "health", "help", "version"];
 
     /// <summary>Parses the arguments, or says what is wrong with them.</summary>
     public static (CliArguments? Arguments, string? Error) Parse(IReadOnlyList<string> args)
@@ -22,6 +28,8 @@ public sealed record CliArguments(
         bool dryRun = false, json = false, force = false;
         var logLevel = "Information";
         var logFormat = "text";
+        CachetMonitor.Domain.Shard? shard = null;
+        int? shardsFromHostname = null;
         System.Net.IPEndPoint? listen = null;
         for (var i = 0; i < args.Count; i++)
         {
@@ -41,6 +49,21 @@ public sealed record CliArguments(
                     return (new CliArguments("help", [], false, false, false, logLevel, logFormat), null);
                 case "--version":
                     return (new CliArguments("version", [], false, false, false, logLevel, logFormat), null);
+                case "--shard":
+                    var parsedShard = CachetMonitor.Domain.MonitorCore.ParseShard(i + 1 < args.Count ? args[++i] : "");
+                    if (!parsedShard.IsValid)
+                    {
+                        return (null, $"--shard: {parsedShard.Error}");
+                    }
+                    shard = parsedShard.Shard;
+                    break;
+                case "--shard-from-hostname":
+                    if (i + 1 >= args.Count || !int.TryParse(args[++i], System.Globalization.NumberStyles.None, null, out var count) || count < 1)
+                    {
+                        return (null, "--shard-from-hostname needs the shard count N (a whole number, at least 1)");
+                    }
+                    shardsFromHostname = count;
+                    break;
                 case "--listen":
                     if (i + 1 >= args.Count || !System.Net.IPEndPoint.TryParse(args[++i], out var endpoint) || endpoint.Port == 0)
                     {
@@ -87,7 +110,12 @@ public sealed record CliArguments(
         {
             positionals.RemoveAt(0);
         }
-        var parsed = new CliArguments(command, positionals, dryRun, json, force, logLevel, logFormat) { Listen = listen };
+        var parsed = new CliArguments(command, positionals, dryRun, json, force, logLevel, logFormat)
+        {
+            Listen = listen,
+            Shard = shard,
+            ShardsFromHostname = shardsFromHostname,
+        };
         return parsed.CheckShape();
     }
 
@@ -106,6 +134,14 @@ public sealed record CliArguments(
         if (DryRun && Command != "run")
         {
             return (null, "--dry-run applies to run only");
+        }
+        if ((Shard is not null || ShardsFromHostname is not null) && Command != "run")
+        {
+            return (null, "--shard and --shard-from-hostname apply to run only");
+        }
+        if (Shard is not null && ShardsFromHostname is not null)
+        {
+            return (null, "--shard and --shard-from-hostname exclude each other");
         }
         if (Listen is not null && Command != "run")
         {

@@ -18,6 +18,7 @@ public static class CommandLine
             "version" => PrintVersion(),
             "validate" => ValidateCommand.Run(arguments.ConfigPath(environment), environment, Console.Out, Console.Error),
             "check" => await CheckCommand.RunAsync(arguments.ConfigPath(environment), arguments.Json, environment, Console.Out, Console.Error),
+            "health" => await HealthCommand.RunAsync(arguments.Positionals.FirstOrDefault(), Console.Out, Console.Error),
             "generate" => await GenerateCommand.RunAsync(arguments.Positionals[0], arguments.Positionals[1], arguments.Positionals[2], arguments.Force, Console.Out, Console.Error),
             _ => await RunCommand.RunAsync(arguments, environment),
         };

@@ -24,11 +24,17 @@ public static class RunCommand
         {
             return ExitCodes.BadArguments;
         }
-        var config = loaded.Config!;
-        if (ConfigFilePermissions.WorldReadableTokenWarning(path, config, loaded.EnvironmentValues) is { } warning)
+        var (shard, shardError) = ShardSelection.Resolve(arguments, environment);
+        if (shardError is not null)
+        {
+            await Console.Error.WriteLineAsync($"cachet-monitor: {shardError}");
+            return ExitCodes.BadArguments;
+        }
+        if (ConfigFilePermissions.WorldReadableTokenWarning(path, loaded.Config!, loaded.EnvironmentValues) is { } warning)
         {
             await Console.Error.WriteLineAsync($"warning: {warning}");
         }
+        var config = ShardSelection.Apply(loaded.Config!, shard, Console.Error);
 
         string? token = null;
         if (!arguments.DryRun)
@@ -67,7 +73,7 @@ public static class RunCommand
         Logging.Configure(builder.Logging, arguments.LogLevel, arguments.LogFormat, redactor);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var runState = new RunState();
-        var target = new ReloadTarget(path, environment, c => c, arguments.DryRun);
+        var target = new ReloadTarget(path, environment, ShardSelection.Filter(shard), arguments.DryRun);
         Register(builder.Services, config, token, target, arguments.Listen, runState, redactor);
 
         using var host = builder.Build();

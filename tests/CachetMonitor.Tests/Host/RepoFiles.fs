@@ -1,0 +1,100 @@
+/// The repository's own files and tools, for tests that check what ships (Dockerfile, manifests, package).
+module CachetMonitor.Tests.Host.RepoFiles
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Net
+open System.Net.Sockets
+open CachetMonitor.Tests.Host.MonitorProcess
+
+/// The clone the tests were built from (the folder holding CachetMonitor.sln).
+let root =
+    let rec up (dir: DirectoryInfo | null) =
+        match dir with
+        | null -> failwith "CachetMonitor.sln not found above the test binary"
+        | d when File.Exists(Path.Combine(d.FullName, "CachetMonitor.sln")) -> d.FullName
+        | d -> up d.Parent
+
+    up (DirectoryInfo AppContext.BaseDirectory)
+
+/// A path under the repository root, from `/`-separated parts.
+let path (relative: string) =
+    Path.Combine(Array.append [| root |] (relative.Split '/'))
+
+/// Copies a file or a folder (without `bin/` and `obj/`, as `.dockerignore` keeps them out).
+let rec copy (source: string) (destination: string) =
+    if Directory.Exists source then
+        Directory.CreateDirectory destination |> ignore
+
+        for file in Directory.GetFiles source do
+            File.Copy(file, Path.Combine(destination, nonNull (Path.GetFileName file)), true)
+
+        for dir in Directory.GetDirectories source do
+            match nonNull (Path.GetFileName dir) with
+            | "bin"
+            | "obj" -> ()
+            | name -> copy dir (Path.Combine(destination, name))
+    else
+        match Path.GetDirectoryName destination with
+        | null -> ()
+        | parent -> Directory.CreateDirectory parent |> ignore
+
+        File.Copy(source, destination, true)
+
+/// Starts a program with arguments in a working directory and extra environment; output is collected.
+let startIn (program: string) (args: string list) (workingDirectory: string) (environment: (string * string) list) =
+    let info = ProcessStartInfo(program, WorkingDirectory = workingDirectory)
+    args |> List.iter info.ArgumentList.Add
+    info.RedirectStandardOutput <- true
+    info.RedirectStandardError <- true
+    info.UseShellExecute <- false
+
+    for name in
+        [
+            "CACHET_TOKEN"
+            "CACHET_API_URL"
+            "CACHET_MONITOR_CONFIG"
+            "CACHET_MONITOR_SHARD"
+        ] do
+        info.Environment.Remove name |> ignore
+
+    // Builds started by a test leave no MSBuild nodes behind.
+    info.Environment["MSBUILDDISABLENODEREUSE"] <- "1"
+
+    for name, value in environment do
+        info.Environment[name] <- value
+
+    let output = Collections.Concurrent.ConcurrentQueue<string>()
+    let proc = new Process(StartInfo = info, EnableRaisingEvents = true)
+
+    let collect (e: DataReceivedEventArgs) =
+        match e.Data with
+        | null -> ()
+        | line -> output.Enqueue line
+
+    proc.OutputDataReceived.Add collect
+    proc.ErrorDataReceived.Add collect
+
+    if not (proc.Start()) then
+        failwith $"{program} did not start"
+
+    proc.BeginOutputReadLine()
+    proc.BeginErrorReadLine()
+    new Running(proc, output)
+
+/// Runs a program to completion (at most `timeout`): exit code (-1 on time-out) and all output.
+let runIn program args workingDirectory environment (timeout: TimeSpan) =
+    task {
+        use running = startIn program args workingDirectory environment
+        let! code = running.WaitForExit timeout
+        return (code |> Option.defaultValue -1), running.Output
+    }
+
+/// A TCP port on 127.0.0.1 that was free a moment ago.
+let freePort () =
+    let listener = new TcpListener(IPAddress.Loopback, 0)
+    listener.Start()
+    let port = (listener.LocalEndpoint :?> IPEndPoint).Port
+    listener.Stop()
+    port
