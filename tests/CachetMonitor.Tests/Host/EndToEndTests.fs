@@ -7,53 +7,15 @@ open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
 open CachetMonitor.Tests.Host.MonitorProcess
+open CachetMonitor.Tests.Host.ScenarioSupport
 
 let private token = "e2e-secret-token-4711"
-let private seconds (s: float) = TimeSpan.FromSeconds s
 
-/// One endpoint block; `extra` is more YAML lines at the endpoint's indentation.
-let private endpoint (name: string) (url: string) (componentId: int) (extra: string list) =
-    let lines =
-        [
-            $"  - name: {name}"
-            $"    url: {url}"
-            "    method: GET"
-            "    timeout: 1"
-            "    frequency: 0.2"
-            $"    component_id: {componentId}"
-        ]
-        @ (extra |> List.map (fun l -> "    " + l))
-
-    String.Join("\n", lines)
-
-let private statusExpectation =
-    [ "expectation:"; "  - type: HTTP_STATUS"; "    status_range: 200-300" ]
-
+/// A config with this suite's token.
 let private config (cachet: FakeCachet) (endpoints: string list) (tail: string list) =
-    String.Join(
-        "\n",
-        [ "endpoints:" ]
-        @ endpoints
-        @ [ "cachet:"; $"  api_url: {cachet.BaseUrl}"; $"  token: {token}" ]
-        @ tail
-    )
-    + "\n"
+    ScenarioSupport.config cachet.BaseUrl token endpoints tail
 
-let private incidentsOf (cachet: FakeCachet) componentId =
-    cachet.Incidents
-    |> Seq.filter (fun i -> i.ComponentId = componentId)
-    |> List.ofSeq
-
-let private statusOf (cachet: FakeCachet) componentId =
-    match cachet.Component componentId with
-    | null -> -1
-    | c -> c.Status
-
-let private waitFor (running: Running) (what: string) (condition: unit -> bool) =
-    task {
-        let! held = eventually (seconds 15.0) condition
-        Expect.isTrue held $"{what}\n--- monitor output ---\n{running.Output}"
-    }
+let private endpoint = endpointYaml
 
 /// Starts the monitor on a config and stops it with SIGTERM at the end, expecting a prompt exit 0.
 let private withMonitor

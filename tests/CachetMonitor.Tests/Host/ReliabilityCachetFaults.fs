@@ -12,7 +12,7 @@ open CachetMonitor.Host.Cachet
 open CachetMonitor.Host.Scheduling
 open CachetMonitor.Host.Webhooks
 open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ReliabilitySupport
+open CachetMonitor.Tests.Host.ScenarioSupport
 
 let private token = "cachet-faults-token-31d7"
 

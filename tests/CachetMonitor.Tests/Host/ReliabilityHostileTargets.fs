@@ -11,7 +11,7 @@ open CachetMonitor.Domain
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Probing
 open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ReliabilitySupport
+open CachetMonitor.Tests.Host.ScenarioSupport
 
 let private regexExpectation (pattern: string) =
     [ "expectation:"; "  - type: REGEX"; $"    regex: '{pattern}'" ]

@@ -7,7 +7,7 @@ open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
 open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ReliabilitySupport
+open CachetMonitor.Tests.Host.ScenarioSupport
 
 let private token = "process-token-6b0e2d"
 

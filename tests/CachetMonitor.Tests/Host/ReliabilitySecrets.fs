@@ -8,7 +8,7 @@ open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
 open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ReliabilitySupport
+open CachetMonitor.Tests.Host.ScenarioSupport
 
 let private token = "reliability-token-5f1c9a"
 

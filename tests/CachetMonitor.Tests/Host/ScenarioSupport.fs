@@ -1,6 +1,6 @@
-/// Shared pieces of the reliability suite: config text, waiting, a switchable TCP forwarder (to make Cachet
+/// Shared pieces of the end-to-end and reliability suites: config text, waiting, a switchable TCP forwarder (to make Cachet
 /// refuse connections and come back on the same port), a self-signed certificate and process memory readings.
-module CachetMonitor.Tests.Host.ReliabilitySupport
+module CachetMonitor.Tests.Host.ScenarioSupport
 
 open System
 open System.IO
