@@ -17,6 +17,43 @@ let private config (cachet: FakeCachet) (endpoints: string list) (tail: string l
 
 let private endpoint = endpointYaml
 
+/// What most scenarios need: a temporary folder, a scripted target, and a fake Cachet that accepts the token and
+/// holds one operational component "api".
+type private Stage(dir: TempDir, target: TargetServer, cachet: FakeCachet, api: FakeComponent) =
+    member _.Dir = dir
+    member _.Target = target
+    member _.Cachet = cachet
+    member _.Api = api
+
+    /// A config whose one endpoint "api" probes the target's `/health` (HTTP_STATUS 200-300) with these actions.
+    member _.Config(actions: string) =
+        config
+            cachet
+            [
+                endpoint "api" (target.Url "/health") api.Id (statusExpectation @ [ $"action: [{actions}]" ])
+            ]
+            []
+
+    /// Starts the stage against a Cachet of this version, its component "api" showing this status.
+    static member StartAsync(?version: FakeCachetVersion, ?status: int) =
+        task {
+            let dir = new TempDir()
+            let! target = TargetServer.StartAsync()
+            let! cachet = FakeCachet.StartAsync(defaultArg version FakeCachetVersion.V24)
+            cachet.AddToken token
+            return new Stage(dir, target, cachet, cachet.AddComponent("api", defaultArg status 1))
+        }
+
+    interface IAsyncDisposable with
+        member _.DisposeAsync() =
+            ValueTask(
+                task {
+                    do! cachet.DisposeAsync()
+                    do! target.DisposeAsync()
+                    (dir :> IDisposable).Dispose()
+                }
+            )
+
 /// Starts the monitor on a config and stops it with SIGTERM at the end, expecting a prompt exit 0.
 let private withMonitor
     (dir: TempDir)
@@ -39,25 +76,11 @@ let private withMonitor
 let private scenarios =
     [
         testTask "an outage opens one incident and sets the status; recovery resolves it and restores the component" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync()
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
-            let yaml =
-                config
-                    cachet
-                    [
-                        endpoint
-                            "api"
-                            (target.Url "/health")
-                            api.Id
-                            (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
-                    ]
-                    []
+            let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
 
             let! _ =
                 withMonitor dir yaml [ "--log-level"; "Trace" ] [] (fun running ->
@@ -88,13 +111,9 @@ let private scenarios =
         }
 
         testTask "allowed_fails 2: a two-check blip opens nothing, a long outage opens exactly one incident" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync()
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
             let yaml =
                 config
@@ -137,13 +156,9 @@ let private scenarios =
         }
 
         testTask "latency over the threshold opens a performance incident" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync()
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             target.Set("/slow", TargetBehaviour.Delayed(TimeSpan.FromMilliseconds 300.0))
 
             let yaml =
@@ -243,26 +258,12 @@ let private scenarios =
         }
 
         testTask "an incident left open in Cachet is adopted at start-up and resolved, never duplicated" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 3)
+            let! (stage: Stage) = Stage.StartAsync(status = 3)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             let left = cachet.AddIncident("api is unavailable", 1, componentId = api.Id)
 
-            let yaml =
-                config
-                    cachet
-                    [
-                        endpoint
-                            "api"
-                            (target.Url "/health")
-                            api.Id
-                            (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
-                    ]
-                    []
+            let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
 
             let! _ =
                 withMonitor dir yaml [] [] (fun running ->
@@ -284,25 +285,11 @@ let private scenarios =
         }
 
         testTask "Cachet answering 500 during an outage: the state converges once it recovers, without duplicates" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync()
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
-            let yaml =
-                config
-                    cachet
-                    [
-                        endpoint
-                            "api"
-                            (target.Url "/health")
-                            api.Id
-                            (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
-                    ]
-                    []
+            let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
 
             let! _ =
                 withMonitor dir yaml [] [] (fun running ->
@@ -328,26 +315,12 @@ let private scenarios =
         }
 
         testTask "against Cachet 2.3 an incident is resolved with PUT /incidents/{id}" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync(FakeCachetVersion.V23)
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync(FakeCachetVersion.V23)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             target.Set("/health", TargetBehaviour.WithStatus 503)
 
-            let yaml =
-                config
-                    cachet
-                    [
-                        endpoint
-                            "api"
-                            (target.Url "/health")
-                            api.Id
-                            (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
-                    ]
-                    []
+            let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
 
             let! _ =
                 withMonitor dir yaml [] [] (fun running ->
@@ -371,13 +344,9 @@ let private scenarios =
         }
 
         testTask "webhooks fire once per incident event" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync()
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
             let hook = target.Url "/hook"
 
@@ -442,13 +411,9 @@ let private scenarios =
         }
 
         testTask "the token list falls back in order: an unset variable, then the literal" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync()
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             target.Set("/health", TargetBehaviour.WithStatus 503)
 
             let yaml =
@@ -488,13 +453,9 @@ let private scenarios =
         }
 
         testTask "the token comes from AWS Secrets Manager when listed first" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync()
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             target.Set("/health", TargetBehaviour.WithStatus 503)
 
             let! (secrets: FakeSecretsManager) =
@@ -620,13 +581,9 @@ let private scenarios =
         }
 
         testTask "a ${VAR} secret in the URL is masked in the incident Cachet publishes and in the webhook" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync()
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             let port = ProbeTests.closedPort ()
             let hook = target.Url "/hook"
 
