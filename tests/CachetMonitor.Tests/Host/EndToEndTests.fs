@@ -17,43 +17,6 @@ let private config (cachet: FakeCachet) (endpoints: string list) (tail: string l
 
 let private endpoint = endpointYaml
 
-/// What most scenarios need: a temporary folder, a scripted target, and a fake Cachet that accepts the token and
-/// holds one operational component "api".
-type private Stage(dir: TempDir, target: TargetServer, cachet: FakeCachet, api: FakeComponent) =
-    member _.Dir = dir
-    member _.Target = target
-    member _.Cachet = cachet
-    member _.Api = api
-
-    /// A config whose one endpoint "api" probes the target's `/health` (HTTP_STATUS 200-300) with these actions.
-    member _.Config(actions: string) =
-        config
-            cachet
-            [
-                endpoint "api" (target.Url "/health") api.Id (statusExpectation @ [ $"action: [{actions}]" ])
-            ]
-            []
-
-    /// Starts the stage against a Cachet of this version, its component "api" showing this status.
-    static member StartAsync(?version: FakeCachetVersion, ?status: int) =
-        task {
-            let dir = new TempDir()
-            let! target = TargetServer.StartAsync()
-            let! cachet = FakeCachet.StartAsync(defaultArg version FakeCachetVersion.V24)
-            cachet.AddToken token
-            return new Stage(dir, target, cachet, cachet.AddComponent("api", defaultArg status 1))
-        }
-
-    interface IAsyncDisposable with
-        member _.DisposeAsync() =
-            ValueTask(
-                task {
-                    do! cachet.DisposeAsync()
-                    do! target.DisposeAsync()
-                    (dir :> IDisposable).Dispose()
-                }
-            )
-
 /// Starts the monitor on a config and stops it with SIGTERM at the end, expecting a prompt exit 0.
 let private withMonitor
     (dir: TempDir)
@@ -76,7 +39,7 @@ let private withMonitor
 let private scenarios =
     [
         testTask "an outage opens one incident and sets the status; recovery resolves it and restores the component" {
-            let! (stage: Stage) = Stage.StartAsync()
+            let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
@@ -111,7 +74,7 @@ let private scenarios =
         }
 
         testTask "allowed_fails 2: a two-check blip opens nothing, a long outage opens exactly one incident" {
-            let! (stage: Stage) = Stage.StartAsync()
+            let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
@@ -156,7 +119,7 @@ let private scenarios =
         }
 
         testTask "latency over the threshold opens a performance incident" {
-            let! (stage: Stage) = Stage.StartAsync()
+            let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             target.Set("/slow", TargetBehaviour.Delayed(TimeSpan.FromMilliseconds 300.0))
@@ -258,7 +221,7 @@ let private scenarios =
         }
 
         testTask "an incident left open in Cachet is adopted at start-up and resolved, never duplicated" {
-            let! (stage: Stage) = Stage.StartAsync(status = 3)
+            let! (stage: Stage) = Stage.StartAsync(token, status = 3)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             let left = cachet.AddIncident("api is unavailable", 1, componentId = api.Id)
@@ -285,7 +248,7 @@ let private scenarios =
         }
 
         testTask "Cachet answering 500 during an outage: the state converges once it recovers, without duplicates" {
-            let! (stage: Stage) = Stage.StartAsync()
+            let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
@@ -315,7 +278,7 @@ let private scenarios =
         }
 
         testTask "against Cachet 2.3 an incident is resolved with PUT /incidents/{id}" {
-            let! (stage: Stage) = Stage.StartAsync(FakeCachetVersion.V23)
+            let! (stage: Stage) = Stage.StartAsync(token, FakeCachetVersion.V23)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             target.Set("/health", TargetBehaviour.WithStatus 503)
@@ -344,7 +307,7 @@ let private scenarios =
         }
 
         testTask "webhooks fire once per incident event" {
-            let! (stage: Stage) = Stage.StartAsync()
+            let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
@@ -411,7 +374,7 @@ let private scenarios =
         }
 
         testTask "the token list falls back in order: an unset variable, then the literal" {
-            let! (stage: Stage) = Stage.StartAsync()
+            let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             target.Set("/health", TargetBehaviour.WithStatus 503)
@@ -453,7 +416,7 @@ let private scenarios =
         }
 
         testTask "the token comes from AWS Secrets Manager when listed first" {
-            let! (stage: Stage) = Stage.StartAsync()
+            let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             target.Set("/health", TargetBehaviour.WithStatus 503)
@@ -581,7 +544,7 @@ let private scenarios =
         }
 
         testTask "a ${VAR} secret in the URL is masked in the incident Cachet publishes and in the webhook" {
-            let! (stage: Stage) = Stage.StartAsync()
+            let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             let port = ProbeTests.closedPort ()

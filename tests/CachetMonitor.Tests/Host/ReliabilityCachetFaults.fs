@@ -71,13 +71,9 @@ let private processScenarios =
     [
         testTask
             "Cachet refusing connections during an outage and during the recovery: one incident, opened then resolved once it is back" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             use forwarder = forwarderTo cachet.Port
             let apiUrl = $"http://127.0.0.1:{forwarder.Port}/api/v1"
             let! running = startDaemon dir apiUrl target api.Id
@@ -113,13 +109,9 @@ let private processScenarios =
         }
 
         testTask "429 with Retry-After: every retry waits at least as long as asked, then the incident opens once" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             let! running = startDaemon dir cachet.BaseUrl target api.Id
             use _ = running
             let limitedSince = DateTimeOffset.UtcNow
@@ -148,13 +140,9 @@ let private processScenarios =
         }
 
         testTask "Cachet answering slowly: probes stay on schedule, and the writes land once, late" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             let! running = startDaemon dir cachet.BaseUrl target api.Id
             use _ = running
             cachet.FailUntilCleared(CachetFault.Delayed(seconds 2.5))
@@ -170,13 +158,9 @@ let private processScenarios =
         }
 
         testTask "malformed or unexpectedly shaped answers are retried: start-up adopts, the incident opens once" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             cachet.FailNext(CachetFault.Raw(200, "{\"data\":{\"id\":\"seven\"}}", "application/json"), 1, "GET")
             let! running = startDaemon dir cachet.BaseUrl target api.Id
             use _ = running
@@ -191,13 +175,9 @@ let private processScenarios =
         }
 
         testTask "a token rejected mid-run logs a loud error, checks go on, and writes resume once it is accepted again" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             let! running = startDaemon dir cachet.BaseUrl target api.Id
             use _ = running
             cachet.RemoveToken token

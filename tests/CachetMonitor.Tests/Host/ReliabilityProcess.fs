@@ -67,13 +67,9 @@ let private scenarios =
         }
 
         testTask "SIGINT while a Cachet write hangs exits 0 within 5 s, and the next start adopts the open incident" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
             let latency = cachet.AddMetric "latency"
             target.Set("/health", TargetBehaviour.WithStatus 503)
 
@@ -129,13 +125,9 @@ let private scenarios =
         }
 
         testTask "a second instance on the same config is allowed: both start, monitor and stop cleanly" {
-            use dir = new TempDir()
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
-            let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-            use _ = cachet
-            cachet.AddToken token
-            let api = cachet.AddComponent("api", 1)
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
             let yaml =
                 config

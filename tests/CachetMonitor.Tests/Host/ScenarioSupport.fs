@@ -58,6 +58,44 @@ let configWith (apiUrl: string) (tokenLines: string list) (endpoints: string lis
 let config (apiUrl: string) (token: string) (endpoints: string list) (tail: string list) =
     configWith apiUrl [ $"  token: {token}" ] endpoints tail
 
+/// What most scenarios need: a temporary folder, a scripted target, and a fake Cachet that accepts `token` and
+/// holds one component "api".
+type Stage(token: string, dir: TempDir, target: TargetServer, cachet: FakeCachet, api: FakeComponent) =
+    member _.Dir = dir
+    member _.Target = target
+    member _.Cachet = cachet
+    member _.Api = api
+
+    /// A config whose one endpoint "api" probes the target's `/health` (HTTP_STATUS 200-300) with these actions.
+    member _.Config(actions: string) =
+        config
+            cachet.BaseUrl
+            token
+            [
+                endpointYaml "api" (target.Url "/health") api.Id (statusExpectation @ [ $"action: [{actions}]" ])
+            ]
+            []
+
+    /// Starts a stage against a Cachet of this version (2.4 by default), "api" showing this status (1 by default).
+    static member StartAsync(token: string, ?version: FakeCachetVersion, ?status: int) =
+        task {
+            let dir = new TempDir()
+            let! target = TargetServer.StartAsync()
+            let! cachet = FakeCachet.StartAsync(defaultArg version FakeCachetVersion.V24)
+            cachet.AddToken token
+            return new Stage(token, dir, target, cachet, cachet.AddComponent("api", defaultArg status 1))
+        }
+
+    interface IAsyncDisposable with
+        member _.DisposeAsync() =
+            ValueTask(
+                task {
+                    do! cachet.DisposeAsync()
+                    do! target.DisposeAsync()
+                    (dir :> IDisposable).Dispose()
+                }
+            )
+
 /// The incidents of one component in the fake.
 let incidentsOf (cachet: FakeCachet) componentId =
     cachet.Incidents
