@@ -10,14 +10,7 @@ let private parse (args: string list) =
     let struct (parsed, error) = CliArguments.Parse(Array.ofList args)
     parsed, error
 
-let private repoRoot =
-    let rec up (dir: DirectoryInfo | null) =
-        match dir with
-        | null -> failwith "CachetMonitor.sln not found above the test binary"
-        | d when File.Exists(Path.Combine(d.FullName, "CachetMonitor.sln")) -> d.FullName
-        | d -> up d.Parent
-
-    up (DirectoryInfo AppContext.BaseDirectory)
+let private repoRoot = RepoFiles.root
 
 let private seconds (s: float) = TimeSpan.FromSeconds s
 

@@ -194,27 +194,13 @@ let private image =
         })
 
 let private configFor (target: TargetServer) =
-    let url = target.Url "/health"
-
-    String.Join(
-        "\n",
+    ScenarioSupport.config
+        "http://127.0.0.1:1/api/v1"
+        "docker-test-token"
         [
-            "endpoints:"
-            "  - name: api"
-            $"    url: {url}"
-            "    method: GET"
-            "    timeout: 1"
-            "    frequency: 0.2"
-            "    component_id: 1"
-            "    expectation:"
-            "      - type: HTTP_STATUS"
-            "        status_range: 200-300"
-            "cachet:"
-            "  api_url: http://127.0.0.1:1/api/v1"
-            "  token: docker-test-token"
+            ScenarioSupport.endpointYaml "api" (target.Url "/health") 1 ScenarioSupport.statusExpectation
         ]
-    )
-    + "\n"
+        []
 
 [<Tests>]
 let tests =

@@ -547,7 +547,7 @@ let private scenarios =
             let! (stage: Stage) = Stage.StartAsync(token)
             use _ = stage
             let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
-            let port = ProbeTests.closedPort ()
+            let port = freePort ()
             let hook = target.Url "/hook"
 
             let yaml =

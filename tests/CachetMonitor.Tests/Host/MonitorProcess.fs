@@ -68,20 +68,28 @@ type Running(proc: Process, output: ConcurrentQueue<string>) =
             this.Stop()
             ValueTask.CompletedTask
 
-/// Starts `cachet-monitor ARGS` with the given extra environment (a null value removes a variable).
-let start (args: string list) (environment: (string * string | null) list) =
-    let info = ProcessStartInfo(executable)
+/// Starts a program (in `workingDirectory`, if given) with the given extra environment (a null value removes a
+/// variable); its output is collected. A test never inherits a real token, shard or AWS credentials.
+let startProgram
+    (program: string)
+    (args: string list)
+    (workingDirectory: string option)
+    (environment: (string * string | null) list)
+    =
+    let info = ProcessStartInfo(program)
+    workingDirectory |> Option.iter (fun dir -> info.WorkingDirectory <- dir)
     args |> List.iter info.ArgumentList.Add
     info.RedirectStandardOutput <- true
     info.RedirectStandardError <- true
     info.RedirectStandardInput <- true
     info.UseShellExecute <- false
-    // A test never inherits a real token or AWS credentials from the machine.
+
     for name in
         [
             "CACHET_TOKEN"
             "CACHET_API_URL"
             "CACHET_MONITOR_CONFIG"
+            "CACHET_MONITOR_SHARD"
             "AWS_ACCESS_KEY_ID"
             "AWS_SECRET_ACCESS_KEY"
             "AWS_SESSION_TOKEN"
@@ -90,6 +98,8 @@ let start (args: string list) (environment: (string * string | null) list) =
         info.Environment.Remove name |> ignore
 
     info.Environment["AWS_EC2_METADATA_DISABLED"] <- "true"
+    // Builds started by a test leave no MSBuild nodes behind.
+    info.Environment["MSBUILDDISABLENODEREUSE"] <- "1"
 
     for name, value in environment do
         match value with
@@ -108,11 +118,23 @@ let start (args: string list) (environment: (string * string | null) list) =
     proc.ErrorDataReceived.Add collect
 
     if not (proc.Start()) then
-        failwith "cachet-monitor did not start"
+        failwith $"{program} did not start"
 
     proc.BeginOutputReadLine()
     proc.BeginErrorReadLine()
     new Running(proc, output)
+
+/// Starts `cachet-monitor ARGS` with the given extra environment (a null value removes a variable).
+let start (args: string list) (environment: (string * string | null) list) =
+    startProgram executable args None environment
+
+/// A TCP port on 127.0.0.1 with nothing listening on it (free a moment ago).
+let freePort () =
+    use listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0)
+    listener.Start()
+    let port = (listener.LocalEndpoint :?> System.Net.IPEndPoint).Port
+    listener.Stop()
+    port
 
 /// Runs `cachet-monitor ARGS` to completion (at most `timeout`): exit code and all output.
 let run (args: string list) (environment: (string * string | null) list) (timeout: TimeSpan) =

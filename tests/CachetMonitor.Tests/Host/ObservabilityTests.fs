@@ -10,25 +10,13 @@ open CachetMonitor.Tests.Host.MonitorProcess
 let private seconds (s: float) = TimeSpan.FromSeconds s
 
 let private configFor (apiUrl: string) (url: string) =
-    String.Join(
-        "\n",
+    ScenarioSupport.config
+        apiUrl
+        "observability-token-1234"
         [
-            "endpoints:"
-            "  - name: api"
-            $"    url: {url}"
-            "    method: GET"
-            "    timeout: 1"
-            "    frequency: 0.2"
-            "    component_id: 1"
-            "    expectation:"
-            "      - type: HTTP_STATUS"
-            "        status_range: 200-300"
-            "    action: [UPDATE_STATUS]"
-            "cachet:"
-            $"  api_url: {apiUrl}"
-            "  token: observability-token-1234"
+            ScenarioSupport.endpointYaml "api" url 1 (ScenarioSupport.statusExpectation @ [ "action: [UPDATE_STATUS]" ])
         ]
-    )
+        []
 
 /// One client for the whole list (the listener is on loopback).
 let private client = new HttpClient(Timeout = TimeSpan.FromSeconds 5.0)
@@ -53,7 +41,7 @@ let tests =
                 use dir = new TempDir()
                 let! (target: TargetServer) = TargetServer.StartAsync()
                 use _ = target
-                let port = ProbeTests.closedPort ()
+                let port = freePort ()
 
                 let path =
                     dir.Write("config.yml", configFor "http://127.0.0.1:9/api/v1" (target.Url "/ok"))
@@ -99,7 +87,7 @@ let tests =
                 cachet.AddToken "observability-token-1234"
                 cachet.AddComponent("api", 1) |> ignore
                 cachet.FailUntilCleared(CachetFault.Status 503, "GET")
-                let port = ProbeTests.closedPort ()
+                let port = freePort ()
                 let path = dir.Write("config.yml", configFor cachet.BaseUrl (target.Url "/ok"))
                 use running = start [ "run"; path; "--listen"; $"127.0.0.1:{port}" ] []
                 let root = $"http://127.0.0.1:{port}"

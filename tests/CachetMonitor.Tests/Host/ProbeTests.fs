@@ -10,6 +10,7 @@ open Expecto
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Probing
+open CachetMonitor.Tests.Host.MonitorProcess
 
 /// An endpoint parsed from a minimal config, as a user would write it.
 let endpointFor (url: string) (extra: string list) =
@@ -41,13 +42,6 @@ let endpointFor (url: string) (extra: string list) =
 let private regexExpectation =
     [ "expectation:"; "  - type: REGEX"; "    regex: \"ok\"" ]
 
-/// A loopback port with nothing listening on it.
-let closedPort () =
-    use listener = new TcpListener(IPAddress.Loopback, 0)
-    listener.Start()
-    let port = (listener.LocalEndpoint :?> IPEndPoint).Port
-    listener.Stop()
-    port
 
 let private probeWith (options: ProbeOptions) (endpoint: Endpoint) =
     task {
@@ -120,7 +114,7 @@ let tests =
                 Expect.equal observation TimedOut "timed out"
             }
             testTask "connection refused is unreachable, with the error text" {
-                let port = closedPort ()
+                let port = freePort ()
                 let! observation = probe (endpointFor $"http://127.0.0.1:{port}/" [])
 
                 match observation with

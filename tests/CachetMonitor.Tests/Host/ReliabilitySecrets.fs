@@ -154,7 +154,7 @@ let private commands =
     [
         testTask "validate and check (table and JSON) never print a ${VAR} value, even in a failure message" {
             use dir = new TempDir()
-            let port = ProbeTests.closedPort ()
+            let port = freePort ()
 
             let yaml =
                 configWith

@@ -44,44 +44,11 @@ let rec copy (source: string) (destination: string) =
 
 /// Starts a program with arguments in a working directory and extra environment; output is collected.
 let startIn (program: string) (args: string list) (workingDirectory: string) (environment: (string * string) list) =
-    let info = ProcessStartInfo(program, WorkingDirectory = workingDirectory)
-    args |> List.iter info.ArgumentList.Add
-    info.RedirectStandardOutput <- true
-    info.RedirectStandardError <- true
-    info.UseShellExecute <- false
-
-    for name in
-        [
-            "CACHET_TOKEN"
-            "CACHET_API_URL"
-            "CACHET_MONITOR_CONFIG"
-            "CACHET_MONITOR_SHARD"
-        ] do
-        info.Environment.Remove name |> ignore
-
-    // Builds started by a test leave no MSBuild nodes behind.
-    info.Environment["MSBUILDDISABLENODEREUSE"] <- "1"
-
-    for name, value in environment do
-        info.Environment[name] <- value
-
-    let output = Collections.Concurrent.ConcurrentQueue<string>()
-    let proc = new Process(StartInfo = info, EnableRaisingEvents = true)
-
-    let collect (e: DataReceivedEventArgs) =
-        match e.Data with
-        | null -> ()
-        | line -> output.Enqueue line
-
-    proc.OutputDataReceived.Add collect
-    proc.ErrorDataReceived.Add collect
-
-    if not (proc.Start()) then
-        failwith $"{program} did not start"
-
-    proc.BeginOutputReadLine()
-    proc.BeginErrorReadLine()
-    new Running(proc, output)
+    startProgram
+        program
+        args
+        (Some workingDirectory)
+        (environment |> List.map (fun (name, value) -> name, (value: string | null)))
 
 /// Runs a program to completion (at most `timeout`): exit code (-1 on time-out) and all output.
 let runIn program args workingDirectory environment (timeout: TimeSpan) =
@@ -90,11 +57,3 @@ let runIn program args workingDirectory environment (timeout: TimeSpan) =
         let! code = running.WaitForExit timeout
         return (code |> Option.defaultValue -1), running.Output
     }
-
-/// A TCP port on 127.0.0.1 that was free a moment ago.
-let freePort () =
-    let listener = new TcpListener(IPAddress.Loopback, 0)
-    listener.Start()
-    let port = (listener.LocalEndpoint :?> IPEndPoint).Port
-    listener.Stop()
-    port
