@@ -16,11 +16,8 @@ let private issuesOf text =
     | Ok parsed -> parsed.Warnings
     | Error errors -> errors
 
-let private wellFormed (issue: ConfigIssue) =
-    issue.Path.Length > 0 && issue.Position.Line >= 1 && issue.Position.Column >= 1
-
-let private readme =
-    lazy (File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "fixtures", "original-readme-config.yml")))
+let private wellFormed = ConfigParserProperties.wellFormed
+let private readme = ConfigParserProperties.readmeLines
 
 /// Values of the wrong type, or out of any sane range.
 let private swaps =

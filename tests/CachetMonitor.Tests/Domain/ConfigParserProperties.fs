@@ -16,13 +16,15 @@ let private issuesOf text =
     | Ok parsed -> parsed.Warnings
     | Error errors -> errors
 
-let private wellFormed (issue: ConfigIssue) =
+/// Every issue carries a path and a 1-based position.
+let wellFormed (issue: ConfigIssue) =
     issue.Path.Length > 0 && issue.Position.Line >= 1 && issue.Position.Column >= 1
 
 /// Parsing never throws and every issue has a path and a position.
 let private holds text = issuesOf text |> List.forall wellFormed
 
-let private readmeLines =
+/// The lines of the original's README example (a fixture).
+let readmeLines =
     lazy (File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "fixtures", "original-readme-config.yml")))
 
 let private oddValues =
