@@ -70,7 +70,7 @@ public static class RunCommand
         redactor.Add([token]);
         redactor.Add(loaded.EnvironmentValues);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder([]);
-        Logging.Configure(builder.Logging, arguments.LogLevel, arguments.LogFormat, redactor);
+        ConsoleLogging.Configure(builder.Logging, arguments.LogLevel, arguments.LogFormat, redactor);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         var runState = new RunState();
         var target = new ReloadTarget(path, environment, ShardSelection.Filter(shard), arguments.DryRun);

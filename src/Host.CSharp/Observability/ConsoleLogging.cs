@@ -1,11 +1,10 @@
-using CachetMonitor.Host.Observability;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CachetMonitor.Host.Cli;
+namespace CachetMonitor.Host.Observability;
 
 /// <summary>Console logging to stderr, as text or JSON, at the chosen level, with every secret masked.</summary>
-public static class Logging
+public static class ConsoleLogging
 {
     public static void Configure(ILoggingBuilder logging, string level, string format, SecretRedactor redactor)
     {
