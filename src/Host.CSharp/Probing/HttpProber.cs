@@ -47,25 +47,30 @@ public sealed class HttpProber : IDisposable
         return handler;
     }
 
-    /// <summary>Whether a REGEX expectation needs the body; otherwise it is not read.</summary>
-    private static bool NeedsBody(Endpoint endpoint) =>
-        endpoint.Expectations.Any(e => e.Kind.IsBodyRegex);
-
     /// <summary>Probes once; <paramref name="stopping"/> cancels for shutdown (then the result is discarded).</summary>
-    public async Task<Observation> ProbeAsync(Endpoint endpoint, CancellationToken stopping)
+    public Task<Observation> ProbeAsync(Endpoint endpoint, CancellationToken stopping) =>
+        ProbeAsync(ProbeRequest.For(endpoint), stopping);
+
+    /// <summary>Probes once with a request prepared earlier (the scheduler keeps one per endpoint).</summary>
+    public async Task<Observation> ProbeAsync(ProbeRequest probe, CancellationToken stopping)
     {
+        if (probe.Uri is null)
+        {
+            return Observation.NewUnreachable(probe.Invalid!);
+        }
+        var endpoint = probe.Endpoint;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(TimeSpan.FromSeconds(endpoint.TimeoutSeconds));
         var client = endpoint.Insecure ? _insecure : _verified;
         try
         {
-            using var request = BuildRequest(endpoint);
-            var clock = Stopwatch.StartNew();
+            using var request = probe.NewMessage();
+            var started = Stopwatch.GetTimestamp();
             using var response = await client
                 .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token)
                 .ConfigureAwait(false);
-            var latency = clock.Elapsed.TotalSeconds;
-            var body = NeedsBody(endpoint)
+            var latency = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var body = probe.NeedsBody
                 ? await BodyReader.ReadAsync(response.Content, _options.MaxBodyBytes, timeout.Token).ConfigureAwait(false)
                 : string.Empty;
             return Observation.NewResponded(new Response((int)response.StatusCode, latency, body));
@@ -82,26 +87,6 @@ public sealed class HttpProber : IDisposable
         {
             return Observation.NewUnreachable(Describe(e));
         }
-    }
-
-    private static HttpRequestMessage BuildRequest(Endpoint endpoint)
-    {
-        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method.ToUpperInvariant()), endpoint.Url);
-        var body = endpoint.BodyOrNull;
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, Encoding.UTF8);
-        }
-        foreach (var header in endpoint.HeaderList)
-        {
-            if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value))
-            {
-                request.Content ??= new ByteArrayContent([]);
-                request.Content.Headers.Remove(header.Key);
-                request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-        }
-        return request;
     }
 
     /// <summary>The innermost meaningful error text, on one line.</summary>

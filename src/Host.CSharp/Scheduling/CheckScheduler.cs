@@ -17,9 +17,13 @@ public sealed class CheckScheduler(
     TimeProvider time,
     ILogger<CheckScheduler> logger) : BackgroundService
 {
+    /// <summary>The shortest wait the loop makes: about one tick of the runtime's timers.</summary>
+    internal static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
+
     private sealed class Slot(EndpointMonitor monitor, long periodTicks)
     {
         public EndpointMonitor Monitor { get; } = monitor;
+        public ProbeRequest Probe { get; } = ProbeRequest.For(monitor.Endpoint);
         public long PeriodTicks { get; } = periodTicks;
         public int Running;
     }
@@ -39,9 +43,14 @@ public sealed class CheckScheduler(
             var wait = due == long.MaxValue ? TimeSpan.FromSeconds(1).Ticks : due - time.GetUtcNow().UtcTicks;
             if (wait > 0)
             {
+                // Never wait less than a timer tick: a shorter Delay completes at once, and with thousands of
+                // endpoints (slots microseconds apart) the loop would spin reading the clock. Slots that come
+                // due meanwhile are dispatched together, at most a tick late.
+                var delay = Math.Clamp(wait, MinimumWait.Ticks, TimeSpan.FromSeconds(1).Ticks);
                 try
                 {
-                    await Task.Delay(TimeSpan.FromTicks(Math.Min(wait, TimeSpan.FromSeconds(1).Ticks)), time, stoppingToken).ConfigureAwait(false);
+                    statistics.Waited();
+                    await Task.Delay(TimeSpan.FromTicks(delay), time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -108,7 +117,7 @@ public sealed class CheckScheduler(
         try
         {
             var started = time.GetUtcNow();
-            var observation = await prober.ProbeAsync(endpoint, stoppingToken).ConfigureAwait(false);
+            var observation = await prober.ProbeAsync(slot.Probe, stoppingToken).ConfigureAwait(false);
             if (stoppingToken.IsCancellationRequested)
             {
                 return;

@@ -7,6 +7,7 @@ public sealed class CheckStatistics
     private long _failures;
     private long _skipped;
     private long _heartbeatTicks;
+    private long _waits;
 
     public long Checks => Interlocked.Read(ref _checks);
 
@@ -14,6 +15,9 @@ public sealed class CheckStatistics
 
     /// <summary>Slots skipped because the previous check was still running or the loop fell behind.</summary>
     public long SkippedSlots => Interlocked.Read(ref _skipped);
+
+    /// <summary>How often the scheduler loop went to sleep (it must not spin: at most about once a millisecond).</summary>
+    public long Waits => Interlocked.Read(ref _waits);
 
     /// <summary>When the scheduler loop last ran.</summary>
     public DateTimeOffset LastHeartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
@@ -28,6 +32,8 @@ public sealed class CheckStatistics
     }
 
     public void Skipped(long count = 1) => Interlocked.Add(ref _skipped, count);
+
+    public void Waited() => Interlocked.Increment(ref _waits);
 
     public void Heartbeat(DateTimeOffset now) => Interlocked.Exchange(ref _heartbeatTicks, now.UtcTicks);
 }

@@ -85,6 +85,62 @@ let tests =
                 Expect.equal hit.Headers["X-Probe"] "yes" "the header"
                 Expect.equal hit.Headers["Content-Length"] "10" "the body"
             }
+            testTask "a prepared request sends the same method, headers and body on every check" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+
+                let endpoint =
+                    endpointFor (target.Url "/again") [ "header:"; "  X-Probe: yes"; "body: 'café'" ]
+                    |> fun e -> { e with Method = "put" }
+
+                let prepared = ProbeRequest.For endpoint
+
+                let! observations =
+                    task {
+                        use prober = new HttpProber(ProbeOptions())
+                        let! first = prober.ProbeAsync(prepared, Threading.CancellationToken.None)
+                        let! second = prober.ProbeAsync(prepared, Threading.CancellationToken.None)
+                        let! third = prober.ProbeAsync(prepared, Threading.CancellationToken.None)
+                        return [ first; second; third ]
+                    }
+
+                for observation in observations do
+                    Expect.equal (responded observation).StatusCode 200 "each check is answered"
+
+                let hits = target.HitLog "/again" |> List.ofSeq
+                Expect.equal hits.Length 3 "three requests"
+
+                for hit in hits do
+                    Expect.equal hit.Method "PUT" "the method"
+                    Expect.equal hit.Headers["X-Probe"] "yes" "the header"
+                    Expect.equal hit.Headers["Content-Length"] "5" "the body, UTF-8 encoded"
+                    Expect.equal hit.Headers["Content-Type"] "text/plain; charset=utf-8" "the default content type"
+            }
+            testTask "a Content-Type header replaces the body's default one" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+
+                let endpoint =
+                    endpointFor
+                        (target.Url "/json")
+                        [ "header:"; "  Content-Type: application/json"; "body: '{\"ping\":1}'" ]
+
+                let! _ = probe endpoint
+                let hit = target.HitLog "/json" |> Seq.exactlyOne
+                Expect.equal hit.Headers["Content-Type"] "application/json" "the configured type"
+            }
+            testTask "an endpoint built without the parser's checks is unreachable, not a crash" {
+                let endpoint =
+                    { endpointFor "http://127.0.0.1:1/" [] with
+                        Url = "not a url"
+                    }
+
+                let! observation = probe endpoint
+
+                match observation with
+                | Unreachable reason -> Expect.stringContains reason "not a url" "the reason names the URL"
+                | other -> failtest $"expected unreachable, got %A{other}"
+            }
             testTask "a target slower than the timeout is a time-out, bounded by the timeout" {
                 let! (target: TargetServer) = TargetServer.StartAsync()
                 use _ = target

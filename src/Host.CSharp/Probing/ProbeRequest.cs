@@ -1,0 +1,75 @@
+using System.Text;
+using CachetMonitor.Domain;
+
+namespace CachetMonitor.Host.Probing;
+
+/// <summary>
+/// What every check of one endpoint sends, worked out once: the parsed URL, the method, the encoded body and
+/// whether the body of the answer is needed. The scheduler keeps one per endpoint so that a check does not
+/// parse the URL or scan the expectations again (at 10,000 checks a second that work shows in the profile).
+/// </summary>
+public sealed class ProbeRequest
+{
+    private ProbeRequest(Endpoint endpoint, Uri? uri, HttpMethod method, string? invalid)
+    {
+        Endpoint = endpoint;
+        Uri = uri;
+        Invalid = invalid;
+        Method = method;
+        Body = endpoint.BodyOrNull is { } body ? Encoding.UTF8.GetBytes(body) : null;
+        NeedsBody = endpoint.Expectations.Any(e => e.Kind.IsBodyRegex);
+    }
+
+    public Endpoint Endpoint { get; }
+
+    /// <summary>The absolute URL, or null when the request cannot be made (then <see cref="Invalid"/> says why).</summary>
+    public Uri? Uri { get; }
+
+    /// <summary>Why no request can be made (an endpoint built without the config parser's checks), else null.</summary>
+    public string? Invalid { get; }
+
+    public HttpMethod Method { get; }
+
+    /// <summary>The request body as UTF-8, or null for none.</summary>
+    public byte[]? Body { get; }
+
+    /// <summary>Whether a REGEX expectation needs the answer's body; otherwise it is not read.</summary>
+    public bool NeedsBody { get; }
+
+    public static ProbeRequest For(Endpoint endpoint)
+    {
+        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var uri))
+        {
+            return new ProbeRequest(endpoint, null, HttpMethod.Get, $"invalid URL: '{endpoint.Url}' is not absolute");
+        }
+        try
+        {
+            return new ProbeRequest(endpoint, uri, HttpMethod.Parse(endpoint.Method.ToUpperInvariant()), null);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return new ProbeRequest(endpoint, null, HttpMethod.Get, $"invalid method '{endpoint.Method}': {e.Message}");
+        }
+    }
+
+    /// <summary>A fresh message for one check (HttpClient does not allow a message to be sent twice).</summary>
+    public HttpRequestMessage NewMessage()
+    {
+        var request = new HttpRequestMessage(Method, Uri);
+        if (Body is not null)
+        {
+            request.Content = new ByteArrayContent(Body);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        }
+        foreach (var header in Endpoint.HeaderList)
+        {
+            if (!request.Headers.TryAddWithoutValidation(header.Key, header.Value))
+            {
+                request.Content ??= new ByteArrayContent([]);
+                request.Content.Headers.Remove(header.Key);
+                request.Content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+        }
+        return request;
+    }
+}
