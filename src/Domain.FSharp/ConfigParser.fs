@@ -128,9 +128,11 @@ module ConfigParser =
             let reason = Regex.Replace(e.Message, @"\s*\(Parameter '\w+'\)$", "")
             Error(issue DocumentPath (where ()) $"invalid YAML after this point: %s{reason}")
 
-    /// One pass over the parser's events, before any node is built: one document, nesting at most `MaxDepth`,
-    /// at most `MaxNodes` nodes with aliases expanded, plain mapping keys, aliases only to finished anchors.
-    let private screen (text: string) : Result<unit, ConfigIssue> =
+    /// The parser's events, screened on their way to the node model (one pass over the text): one document,
+    /// nesting at most `MaxDepth`, at most `MaxNodes` nodes with aliases expanded, plain mapping keys, aliases
+    /// only to finished anchors. At the first fault it ends the stream early and keeps the fault in `Problem`;
+    /// the model never sees the offending event.
+    type private ScreeningParser(text: string) =
         let parser = Parser(new IO.StringReader(text))
         let frames = Stack<Frame>()
         let anchors = Dictionary<string, int>()
@@ -213,28 +215,45 @@ module ConfigParser =
                 add event.Start frame.Size
             | _ -> ()
 
-        guarded (fun () -> last) (fun () ->
-            while problem.IsNone && parser.MoveNext() do
-                match parser.Current with
-                | null -> ()
-                | event -> step event
+        /// The first fault found, if any.
+        member _.Problem = problem
 
-            match problem with
-            | Some found -> Error found
-            | None -> Ok())
+        /// Where the last event read starts.
+        member _.Last = last
+
+        interface IParser with
+            member _.Current = if problem.IsNone then parser.Current else null
+
+            member _.MoveNext() =
+                problem.IsNone
+                && parser.MoveNext()
+                && (match parser.Current with
+                    | null -> ()
+                    | event -> step event
+
+                    problem.IsNone)
 
     /// The root node of the (single) document, if there is one.
     let private load (text: string) : Result<YamlNode option, ConfigIssue> =
-        screen text
-        |> Result.bind (fun () ->
-            guarded (fun () -> { Line = 1; Column = 1 }) (fun () ->
-                let stream = YamlStream()
-                stream.Load(new IO.StringReader(text))
+        let screening = ScreeningParser text
 
-                if stream.Documents.Count = 0 then
-                    Ok None
-                else
-                    Ok(Some stream.Documents[0].RootNode)))
+        let loaded =
+            try
+                guarded (fun () -> screening.Last) (fun () ->
+                    let stream = YamlStream()
+                    stream.Load screening
+
+                    if stream.Documents.Count = 0 then
+                        Ok None
+                    else
+                        Ok(Some stream.Documents[0].RootNode))
+            with _ when screening.Problem.IsSome ->
+                // The stream was cut short at a fault; whatever the model made of that is moot.
+                Error screening.Problem.Value
+
+        match screening.Problem with
+        | Some problem -> Error problem
+        | None -> loaded
 
     // ---------------------------------------------------------------- nodes
 

@@ -32,15 +32,32 @@ module RegexPattern =
         let named = Regex.Replace(pattern, @"\(\?P<", "(?<")
         Regex.Replace(named, @"\(\?P=(\w+)\)", @"\k<$1>")
 
+    /// Patterns compiled so far. A config often repeats one pattern over thousands of endpoints, and building a
+    /// `Regex` is costly; a compiled `Regex` is immutable and safe to share. Bounded, so that configs reloaded
+    /// with ever new patterns cannot grow it without end.
+    let private compiled =
+        Collections.Concurrent.ConcurrentDictionary<string, RegexPattern>(StringComparer.Ordinal)
+
+    [<Literal>]
+    let private MaxRemembered = 10_000
+
     /// Compiles a configured pattern (searching anywhere, `.` matching newlines), or says why it is invalid.
     let create (source: string) : Result<RegexPattern, string> =
-        try
-            let regex =
-                Regex(translate source, RegexOptions.Singleline ||| RegexOptions.CultureInvariant, matchTimeout)
+        match compiled.TryGetValue source with
+        | true, known -> Ok known
+        | _ ->
+            try
+                let regex =
+                    Regex(translate source, RegexOptions.Singleline ||| RegexOptions.CultureInvariant, matchTimeout)
 
-            Ok { Source = source; Compiled = regex }
-        with :? ArgumentException as e ->
-            Error e.Message
+                let pattern = { Source = source; Compiled = regex }
+
+                if compiled.Count < MaxRemembered then
+                    compiled.TryAdd(source, pattern) |> ignore
+
+                Ok pattern
+            with :? ArgumentException as e ->
+                Error e.Message
 
     /// The pattern as configured.
     let source pattern = pattern.Source
