@@ -1,35 +1,70 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Text;
 
 namespace CachetMonitor.Host.Probing;
 
-/// <summary>Reads a response body up to a cap and decodes it by its declared charset, else UTF-8.</summary>
+/// <summary>
+/// Reads a response body up to a cap, undoing its Content-Encoding (gzip, deflate, br), and decodes it by its
+/// declared charset, else UTF-8. The cap counts decoded bytes, so a compressed bomb stays bounded too.
+/// </summary>
 public static class BodyReader
 {
+    private const int FirstBufferBytes = 4 * 1024;
+
     public static async Task<string> ReadAsync(HttpContent content, int maxBytes, CancellationToken ct)
     {
-        await using var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes, 64 * 1024));
+        var encodings = content.Headers.ContentEncoding;
+        var raw = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        await using var stream = Decompressing(raw, encodings);
+        // With a plain body of known length one buffer of that size is enough; otherwise start small and grow.
+        var expected = encodings.Count == 0 ? content.Headers.ContentLength : null;
+        var first = (int)Math.Min(maxBytes, expected is { } length ? Math.Max(length, 1) : FirstBufferBytes);
+        var buffer = ArrayPool<byte>.Shared.Rent(first);
+        var filled = 0;
         try
         {
-            using var collected = new MemoryStream();
-            while (collected.Length < maxBytes)
+            while (filled < maxBytes && (expected is null || filled < expected))
             {
-                var want = (int)Math.Min(buffer.Length, maxBytes - collected.Length);
-                var read = await stream.ReadAsync(buffer.AsMemory(0, want), ct).ConfigureAwait(false);
+                if (filled == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(maxBytes, 2L * buffer.Length));
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                var want = Math.Min(buffer.Length, maxBytes) - filled;
+                var read = await stream.ReadAsync(buffer.AsMemory(filled, want), ct).ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
                 }
-                collected.Write(buffer, 0, read);
+                filled += read;
             }
-            return Decode(collected.GetBuffer().AsSpan(0, (int)collected.Length), content.Headers.ContentType);
+            return Decode(buffer.AsSpan(0, filled), content.Headers.ContentType);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The body with its content codings undone (the last one applied is undone first); unknown ones are left as they are.</summary>
+    private static Stream Decompressing(Stream raw, ICollection<string> encodings)
+    {
+        var stream = raw;
+        foreach (var encoding in encodings.Reverse())
+        {
+            stream = encoding.Trim().ToLowerInvariant() switch
+            {
+                "gzip" or "x-gzip" => new GZipStream(stream, CompressionMode.Decompress),
+                "deflate" => new ZLibStream(stream, CompressionMode.Decompress),
+                "br" => new BrotliStream(stream, CompressionMode.Decompress),
+                _ => stream,
+            };
+        }
+        return stream;
     }
 
     /// <summary>Decodes with the declared charset (a BOM wins), falling back to UTF-8; invalid bytes become U+FFFD.</summary>

@@ -18,7 +18,13 @@ public sealed class ProbeRequest
         Method = method;
         Body = endpoint.BodyOrNull is { } body ? Encoding.UTF8.GetBytes(body) : null;
         NeedsBody = endpoint.Expectations.Any(e => e.Kind.IsBodyRegex);
+        _acceptEncodingConfigured = endpoint.HeaderList.Any(h => h.Key.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>The content codings every check accepts unless its endpoint sets its own Accept-Encoding.</summary>
+    public const string AcceptEncoding = "gzip, deflate, br";
+
+    private readonly bool _acceptEncodingConfigured;
 
     public Endpoint Endpoint { get; }
 
@@ -60,6 +66,11 @@ public sealed class ProbeRequest
         {
             request.Content = new ByteArrayContent(Body);
             request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        }
+        if (!_acceptEncodingConfigured)
+        {
+            // As the original (python-requests) does; BodyReader undoes whichever coding the server picks.
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", AcceptEncoding);
         }
         foreach (var header in Endpoint.HeaderList)
         {

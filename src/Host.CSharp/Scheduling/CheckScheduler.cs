@@ -24,6 +24,7 @@ public sealed class CheckScheduler(
     {
         public EndpointMonitor Monitor { get; } = monitor;
         public ProbeRequest Probe { get; } = ProbeRequest.For(monitor.Endpoint);
+        public CheckTimeout? Timeout;
         public long PeriodTicks { get; } = periodTicks;
         public int Running;
     }
@@ -64,6 +65,10 @@ public sealed class CheckScheduler(
                 queue.Dequeue();
                 if (slot.Monitor.Retired)
                 {
+                    if (Volatile.Read(ref slot.Running) == 0)
+                    {
+                        slot.Timeout?.Dispose();
+                    }
                     continue;
                 }
                 if (Interlocked.CompareExchange(ref slot.Running, 1, 0) == 0)
@@ -117,7 +122,8 @@ public sealed class CheckScheduler(
         try
         {
             var started = time.GetUtcNow();
-            var observation = await prober.ProbeAsync(slot.Probe, stoppingToken).ConfigureAwait(false);
+            slot.Timeout ??= new CheckTimeout(stoppingToken);
+            var observation = await prober.ProbeAsync(slot.Probe, slot.Timeout, stoppingToken).ConfigureAwait(false);
             if (stoppingToken.IsCancellationRequested)
             {
                 return;
@@ -138,6 +144,11 @@ public sealed class CheckScheduler(
         finally
         {
             Volatile.Write(ref slot.Running, 0);
+            if (slot.Monitor.Retired)
+            {
+                // Dropped from the schedule (hot reload): nothing will check it again.
+                slot.Timeout?.Dispose();
+            }
         }
     }
 

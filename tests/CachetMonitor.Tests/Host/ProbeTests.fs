@@ -6,6 +6,9 @@ open System.Diagnostics
 open System.Net
 open System.Net.Sockets
 open System.Text
+open System.IO
+open System.IO.Compression
+open System.Threading
 open Expecto
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
@@ -221,6 +224,158 @@ let tests =
                 let! withoutRegex = capped (endpointFor (target.Url "/big") [])
                 Expect.equal (responded withRegex).Body.Length (64 * 1024) "capped"
                 Expect.equal (responded withoutRegex).Body "" "not read at all"
+            }
+            testTask "gzip, deflate and br bodies are decompressed for REGEX, and every check offers them" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+
+                let compressed (coding: string) (wrap: Stream -> Stream) =
+                    use buffer = new MemoryStream()
+
+                    do
+                        use writer = wrap buffer
+                        writer.Write(Encoding.UTF8.GetBytes "café ok")
+
+                    TargetBehaviour(
+                        BodyBytes = buffer.ToArray(),
+                        ContentType = "text/plain",
+                        Charset = "utf-8",
+                        Headers = readOnlyDict [ "Content-Encoding", coding ]
+                    )
+
+                target.Set("/gzip", compressed "gzip" (fun s -> new GZipStream(s, CompressionLevel.Fastest, true)))
+
+                target.Set(
+                    "/deflate",
+                    compressed "deflate" (fun s -> new ZLibStream(s, CompressionLevel.Fastest, true))
+                )
+
+                target.Set("/br", compressed "br" (fun s -> new BrotliStream(s, CompressionLevel.Fastest, true)))
+
+                for path in [ "/gzip"; "/deflate"; "/br" ] do
+                    let! observation = probe (endpointFor (target.Url path) regexExpectation)
+                    Expect.equal (responded observation).Body "café ok" $"{path} decoded"
+
+                    let hit = target.HitLog path |> Seq.exactlyOne
+                    Expect.equal hit.Headers["Accept-Encoding"] ProbeRequest.AcceptEncoding $"{path} offered"
+            }
+            testTask "a compressed body is capped after decompression, and a corrupt one is unreachable" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                // 3 MiB of 'x' compresses to a few KiB: the cap must count what it expands to.
+                use buffer = new MemoryStream()
+
+                do
+                    use gzip = new GZipStream(buffer, CompressionLevel.Fastest, true)
+                    gzip.Write(Array.create (3 * 1024 * 1024) (byte 'x'), 0, 3 * 1024 * 1024)
+
+                let gzipped body =
+                    TargetBehaviour(
+                        BodyBytes = body,
+                        ContentType = "text/plain",
+                        Headers = readOnlyDict [ "Content-Encoding", "gzip" ]
+                    )
+
+                target.Set("/bomb", gzipped (buffer.ToArray()))
+                // A valid gzip header, then a deflate block of the reserved type 3.
+                let corruptGzip =
+                    [|
+                        0x1fuy
+                        0x8buy
+                        0x08uy
+                        0uy
+                        0uy
+                        0uy
+                        0uy
+                        0uy
+                        0uy
+                        0x03uy
+                        0x07uy
+                        0uy
+                        0uy
+                        0uy
+                    |]
+
+                target.Set("/corrupt", gzipped corruptGzip)
+                let capped = probeWith (ProbeOptions(MaxBodyBytes = 64 * 1024))
+                let! bomb = capped (endpointFor (target.Url "/bomb") regexExpectation)
+                Expect.equal (responded bomb).Body.Length (64 * 1024) "capped at the decoded size"
+                let! corrupt = capped (endpointFor (target.Url "/corrupt") regexExpectation)
+
+                match corrupt with
+                | Unreachable _ -> ()
+                | other -> failtest $"expected unreachable, got %A{other}"
+            }
+            testTask "an endpoint's own Accept-Encoding is sent instead of the default" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+
+                let! _ =
+                    probe (endpointFor (target.Url "/identity") [ "header:"; "  Accept-Encoding: identity" ])
+
+                let hit = target.HitLog "/identity" |> Seq.exactlyOne
+                Expect.equal hit.Headers["Accept-Encoding"] "identity" "the configured value"
+            }
+            testTask "a time-out kept per endpoint times out a slow check and serves the next one afresh" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                target.Set("/slow", TargetBehaviour.Delayed(TimeSpan.FromSeconds 3.0))
+                let slow = ProbeRequest.For(endpointFor (target.Url "/slow") [])
+
+                let fast =
+                    ProbeRequest.For(
+                        { endpointFor (target.Url "/fast") [] with
+                            TimeoutSeconds = 1.0
+                        }
+                    )
+
+                let! (observations: Observation list) =
+                    task {
+                        use prober = new HttpProber(ProbeOptions())
+                        use timeout = new CheckTimeout(CancellationToken.None)
+                        let! first = prober.ProbeAsync(slow, timeout, CancellationToken.None)
+                        let! second = prober.ProbeAsync(fast, timeout, CancellationToken.None)
+                        let! third = prober.ProbeAsync(fast, timeout, CancellationToken.None)
+                        return [ first; second; third ]
+                    }
+
+                Expect.equal observations.Head TimedOut "the 1 s time-out fired on the slow check"
+
+                for observation in observations.Tail do
+                    Expect.equal (responded observation).StatusCode 200 "later checks are not cancelled by it"
+            }
+            testTask "shutdown cancels a check in flight through the kept time-out" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                target.Set("/hang", TargetBehaviour.Hanging())
+
+                let hang =
+                    ProbeRequest.For(
+                        { endpointFor (target.Url "/hang") [] with
+                            TimeoutSeconds = 30.0
+                        }
+                    )
+
+                let clock = Diagnostics.Stopwatch.StartNew()
+
+                let! (outcome: Observation option) =
+                    task {
+                        use stopping = new CancellationTokenSource()
+                        use prober = new HttpProber(ProbeOptions())
+                        use timeout = new CheckTimeout(stopping.Token)
+                        let check = prober.ProbeAsync(hang, timeout, stopping.Token)
+                        do! Tasks.Task.Delay 200
+                        stopping.Cancel()
+
+                        try
+                            let! observation = check
+                            return Some observation
+                        with :? OperationCanceledException ->
+                            return None
+                    }
+
+                Expect.isNone outcome "a check cancelled by shutdown has no observation"
+                Expect.isLessThan clock.Elapsed.TotalSeconds 5.0 "it ends promptly, not at the 30 s time-out"
             }
             testTask "binary bytes that are not UTF-8 decode without failing" {
                 let! (target: TargetServer) = TargetServer.StartAsync()
