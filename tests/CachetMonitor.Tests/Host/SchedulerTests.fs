@@ -271,7 +271,7 @@ let private noSpinning =
             do! running.Stop()
 
             Expect.isGreaterThan (running.Statistics.Checks - checksBefore) 100L "the endpoints were being checked"
-            // At most one sleep per millisecond (the minimum wait), with slack for the stopwatch's edges.
+            // At most one sleep per minimum wait, with slack for the stopwatch's edges.
             Expect.isLessThanOrEqual
                 (float waits)
                 (elapsedMs / CheckScheduler.MinimumWait.TotalMilliseconds + 10.0)
