@@ -149,16 +149,19 @@ public sealed class CachetClient : ICachetApi
         return SendAsync(HttpMethod.Post, $"/metrics/{metricId}/points", body, $"metric {metricId}", ct);
     }
 
+    /// <summary>Components per page of <see cref="ListComponentsAsync"/> (Cachet 2.x sets no upper bound).</summary>
+    public const int ListPageSize = 500;
+
     /// <summary>
     /// Every component, enabled or not (with a valid token Cachet lists disabled ones too): <c>GET
-    /// /components?page=N</c> from 1 while <c>next_page</c> is set. The link itself is not followed, so the token only
-    /// ever goes to <see cref="BaseUrl"/>.
+    /// /components?per_page=500&amp;page=N</c> from 1 while <c>next_page</c> is set. The link itself is not followed, so
+    /// the token only ever goes to <see cref="BaseUrl"/>.
     /// </summary>
     public async IAsyncEnumerable<CachetComponent> ListComponentsAsync([EnumeratorCancellation] CancellationToken ct)
     {
         for (var page = 1; ; page++)
         {
-            var path = $"/components?page={page}";
+            var path = $"/components?per_page={ListPageSize}&page={page}";
             var root = await SendAsync(HttpMethod.Get, path, null, "components", ct);
             var (components, more) = Read(root, path, data =>
             {

@@ -8,6 +8,12 @@ public interface ICachetApi
 {
     Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct);
 
+    /// <summary>
+    /// Every component Cachet lists, a page at a time: start-up reads thousands of components with a few calls
+    /// instead of one each. An implementation that cannot list yields nothing, and callers read one by one.
+    /// </summary>
+    IAsyncEnumerable<CachetComponent> ListComponentsAsync(CancellationToken ct) => AsyncEnumerable.Empty<CachetComponent>();
+
     Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct);
 
     Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct);

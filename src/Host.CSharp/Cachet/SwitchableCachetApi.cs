@@ -14,6 +14,8 @@ public sealed class SwitchableCachetApi(ICachetApi initial) : ICachetApi
 
     public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) => _current.GetComponentAsync(id, ct);
 
+    public IAsyncEnumerable<CachetComponent> ListComponentsAsync(CancellationToken ct) => _current.ListComponentsAsync(ct);
+
     public Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) => _current.GetMetricAsync(id, ct);
 
     public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>

@@ -30,6 +30,31 @@ public sealed class InstrumentedCachetApi(ICachetApi inner, MonitorMetrics metri
     public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) =>
         Count("get_component", () => inner.GetComponentAsync(id, ct));
 
+    /// <summary>Counted once per listing (<c>list_components</c>), however many pages it reads.</summary>
+    public async IAsyncEnumerable<CachetComponent> ListComponentsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var components = inner.ListComponentsAsync(ct).GetAsyncEnumerator(ct);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await components.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (CachetApiException e)
+            {
+                metrics.CachetCall("list_components", e.Kind.ToString().ToLowerInvariant());
+                throw;
+            }
+            if (!more)
+            {
+                metrics.CachetCall("list_components", "ok");
+                yield break;
+            }
+            yield return components.Current;
+        }
+    }
+
     public Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) =>
         Count("get_metric", () => inner.GetMetricAsync(id, ct));
 

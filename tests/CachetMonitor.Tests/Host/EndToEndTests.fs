@@ -36,6 +36,63 @@ let private withMonitor
         return running.Output
     }
 
+/// More endpoints than the start-up listing threshold.
+let private manyEndpoints = 25
+
+/// How a start-up with many endpoints read Cachet.
+type private ListedStart = { Listings: int; SingleReads: int }
+
+/// Starts the monitor with `manyEndpoints` healthy endpoints whose components all exist, three of them showing a
+/// major outage in Cachet. It must adopt each one's status (so exactly those three are set back to operational)
+/// whichever way it read them; `failListing` makes the fake refuse the first components listing with a 500.
+let private startWithMany (stage: Stage) (failListing: bool) =
+    task {
+        let cachet = stage.Cachet
+
+        let components =
+            [
+                for i in 1..manyEndpoints -> cachet.AddComponent($"svc{i}", (if i % 10 = 0 then 4 else 1))
+            ]
+
+        let down = components |> List.filter (fun c -> c.Status = 4) |> List.map _.Id
+
+        let endpoints =
+            components
+            |> List.map (fun c ->
+                endpoint c.Name (stage.Target.Url "/health") c.Id (statusExpectation @ [ "action: [UPDATE_STATUS]" ]))
+
+        if failListing then
+            cachet.FailNext(CachetFault.Status 500, 1, "GET", "/components")
+
+        let! _ =
+            withMonitor stage.Dir (config cachet endpoints []) [] [] (fun running ->
+                task {
+                    do!
+                        waitFor running "the components shown down are set operational" (fun () ->
+                            down |> List.forall (fun id -> statusOf cachet id = 1))
+
+                    do! Task.Delay 1500
+                })
+
+        let puts = requestsTo cachet "PUT" "/components"
+
+        Expect.equal
+            (puts |> List.map _.Path |> List.sort)
+            (down |> List.map (fun id -> $"/api/v1/components/{id}") |> List.sort)
+            "only the components that were down are written: every other adopted status was right"
+
+        let reads = requestsTo cachet "GET" "/components"
+
+        for listing in reads |> List.filter (fun r -> r.Path = "/api/v1/components") do
+            Expect.equal listing.QueryString "?per_page=500&page=1" "one page of up to 500 components"
+
+        return
+            {
+                Listings = reads |> List.filter (fun r -> r.Path = "/api/v1/components") |> List.length
+                SingleReads = reads |> List.filter (fun r -> r.Path <> "/api/v1/components") |> List.length
+            }
+    }
+
 let private scenarios =
     [
         testTask "an outage opens one incident and sets the status; recovery resolves it and restores the component" {
@@ -607,6 +664,22 @@ let private scenarios =
             Expect.equal code (Some 0) "SIGINT exits 0"
             Expect.stringContains running.Output "The URL is unreachable: GET http://127.0.0.1:9/" "the message"
             Expect.isFalse (running.Output.Contains "dry-run-token-0000") "no token"
+        }
+
+        testTask "with many endpoints start-up lists the components in pages instead of reading each" {
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let! (outcome: ListedStart) = startWithMany stage false
+            Expect.equal outcome.Listings 1 "one page of components (per_page=500)"
+            Expect.equal outcome.SingleReads 0 "no component read one by one"
+        }
+
+        testTask "a failing listing falls back to reading each component, with the same outcome" {
+            let! (stage: Stage) = Stage.StartAsync(token)
+            use _ = stage
+            let! (outcome: ListedStart) = startWithMany stage true
+            Expect.equal outcome.Listings 1 "the listing was tried once"
+            Expect.isGreaterThanOrEqual outcome.SingleReads manyEndpoints "then every component was read"
         }
     ]
 
