@@ -19,4 +19,10 @@ public sealed record CachetWriteOptions
     /// even when a write hangs (what is left is adopted at the next start).
     /// </summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Writes go to the dry-run stand-in, which logs each one as "[dry run] would …"; the sync then logs what it
+    /// "did" at Debug only, so that no line reads as if Cachet had been written.
+    /// </summary>
+    public bool DryRun { get; init; }
 }

@@ -17,6 +17,9 @@ public sealed class EndpointSync(
     TimeProvider time,
     ILogger logger)
 {
+    /// <summary>The level of the lines saying a write was made: Debug in a dry run (the stand-in logs those).</summary>
+    private LogLevel Written => options.DryRun ? LogLevel.Debug : LogLevel.Information;
+
     private readonly object _lock = new();
     private readonly Queue<PendingIncidentWrite> _incidentWrites = new();
     private readonly Queue<PendingMetricPoint> _metricPoints = new();
@@ -288,7 +291,7 @@ public sealed class EndpointSync(
                 }
                 throw;
             }
-            logger.LogInformation("Cachet: component {ComponentId} status set to {Status}", endpoint.ComponentId, wanted);
+            logger.Log(Written, "Cachet: component {ComponentId} status set to {Status}", endpoint.ComponentId, wanted);
             lock (_lock)
             {
                 _acknowledgedStatus = wanted;
@@ -324,7 +327,7 @@ public sealed class EndpointSync(
                     if (existing is not null)
                     {
                         SetIncident(existing.Id, open.ComponentStatus);
-                        logger.LogInformation("Cachet: adopted incident {IncidentId} created by an earlier attempt", existing.Id);
+                        logger.Log(Written, "Cachet: adopted incident {IncidentId} created by an earlier attempt", existing.Id);
                         return;
                     }
                 }
@@ -332,7 +335,7 @@ public sealed class EndpointSync(
                 var id = await gate.RunAsync(
                     c => cachet.CreateIncidentAsync(open.Title, open.Message, endpoint.ComponentId, open.ComponentStatus, open.Visible, c), ct).ConfigureAwait(false);
                 SetIncident(id, open.ComponentStatus);
-                logger.LogInformation("Cachet: opened incident {IncidentId} \"{Title}\"", id, open.Title);
+                logger.Log(Written, "Cachet: opened incident {IncidentId} \"{Title}\"", id, open.Title);
                 return;
             case PendingIncidentWrite.Update update:
                 if ((update.IncidentId ?? knownIncident) is not { } updating)
@@ -342,7 +345,7 @@ public sealed class EndpointSync(
                 }
                 await gate.RunAsync(
                     c => cachet.UpdateIncidentAsync(updating, update.Title, update.Message, endpoint.ComponentId, update.ComponentStatus, update.Visible, c), ct).ConfigureAwait(false);
-                logger.LogInformation("Cachet: incident {IncidentId} updated to \"{Title}\"", updating, update.Title);
+                logger.Log(Written, "Cachet: incident {IncidentId} updated to \"{Title}\"", updating, update.Title);
                 return;
             case PendingIncidentWrite.Resolve resolve:
                 if ((resolve.IncidentId ?? knownIncident) is not { } resolving)
@@ -360,7 +363,7 @@ public sealed class EndpointSync(
                 }
                 if (found)
                 {
-                    logger.LogInformation("Cachet: incident {IncidentId} resolved", resolving);
+                    logger.Log(Written, "Cachet: incident {IncidentId} resolved", resolving);
                 }
                 else
                 {

@@ -114,7 +114,7 @@ public static class RunCommand
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(runState);
         services.AddSingleton(redactor);
-        services.AddSingleton(new CachetWriteOptions());
+        services.AddSingleton(new CachetWriteOptions { DryRun = dryRun });
         services.AddSingleton<CachetWriteGate>();
         services.AddSingleton<CheckStatistics>();
         services.AddSingleton(new ProbeOptions());

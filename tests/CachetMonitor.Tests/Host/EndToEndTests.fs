@@ -664,6 +664,9 @@ let private scenarios =
             Expect.equal code (Some 0) "SIGINT exits 0"
             Expect.stringContains running.Output "The URL is unreachable: GET http://127.0.0.1:9/" "the message"
             Expect.isFalse (running.Output.Contains "dry-run-token-0000") "no token"
+            // Only the stand-in's "[dry run] would …" lines speak of writes; none reads as if Cachet was written.
+            Expect.isFalse (running.Output.Contains "Cachet: opened incident") "no line claims an incident was opened"
+            Expect.isFalse (running.Output.Contains "status set to") "no line claims a status was set"
         }
 
         testTask "with many endpoints start-up lists the components in pages instead of reading each" {
