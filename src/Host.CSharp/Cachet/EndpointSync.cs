@@ -220,25 +220,21 @@ public sealed class EndpointSync(
     private bool HasWorkLocked() =>
         _incidentWrites.Count > 0 || _metricPoints.Count > 0 || (_desiredStatus is not null && _desiredStatus != _acknowledgedStatus);
 
-    /// <summary>Drops the write that just failed permanently: the head incident write, else the status, else a point.</summary>
+    /// <summary>
+    /// Drops the write that just failed permanently: exactly the one attempted, whatever was queued meanwhile (a
+    /// newer status stays wanted, an incident write queued behind it stays queued, a newer point stays).
+    /// </summary>
     private void DropHead()
     {
         lock (_lock)
         {
-            if (_incidentWrites.Count > 0)
-            {
-                _incidentWrites.Dequeue();
-            }
-            else if (_desiredStatus is not null && _desiredStatus != _acknowledgedStatus)
-            {
-                _acknowledgedStatus = _desiredStatus;
-            }
-            else if (_metricPoints.Count > 0)
-            {
-                _metricPoints.Dequeue();
-            }
+            _dropAttempted?.Invoke();
+            _dropAttempted = null;
         }
     }
+
+    /// <summary>Forgets the write in flight; set under the lock when it starts, called under the lock.</summary>
+    private Action? _dropAttempted;
 
     /// <summary>Applies one pending write; false when there was nothing to do.</summary>
     private async Task<bool> ApplyNextAsync(CancellationToken ct)
@@ -264,6 +260,7 @@ public sealed class EndpointSync(
                     point = next;
                 }
             }
+            _dropAttempted = DropOf(incidentWrite, status, droppedPoints);
         }
 
         if (incidentWrite is not null)
@@ -313,6 +310,35 @@ public sealed class EndpointSync(
             return true;
         }
         return false;
+    }
+
+    /// <summary>How to drop the write about to be attempted should Cachet refuse it for good (called under the lock).</summary>
+    private Action DropOf(PendingIncidentWrite? incidentWrite, int? status, long droppedPoints)
+    {
+        if (incidentWrite is not null)
+        {
+            // Only the drain dequeues incident writes, so the head is still this one.
+            return () =>
+            {
+                if (_incidentWrites.TryPeek(out var head) && ReferenceEquals(head, incidentWrite))
+                {
+                    _incidentWrites.Dequeue();
+                }
+            };
+        }
+        if (status is { } refused)
+        {
+            // Acknowledge the refused value only: a status wanted since then is still written.
+            return () => _acknowledgedStatus = refused;
+        }
+        // An overflow since the attempt dropped the point attempted (the oldest): the head is then a newer one.
+        return () =>
+        {
+            if (_droppedPoints == droppedPoints)
+            {
+                _metricPoints.TryDequeue(out _);
+            }
+        };
     }
 
     private async Task ApplyIncidentWriteAsync(PendingIncidentWrite write, int? knownIncident, CancellationToken ct)

@@ -311,6 +311,38 @@ let private inOrder =
                 Expect.equal (statusOf fake 1) 1 "operational again"
             }))
 
+let private refusedStatusKeepsNewer =
+    test "a status Cachet refuses with 400 is dropped, not the newer status wanted while it was in flight" (fun () ->
+        task {
+            let cachet = ScriptedCachet()
+            let monitor = monitorOn cachet quick (endpointWith [ "UPDATE_STATUS" ] [])
+            monitor.Adopt(Operational, up)
+            let release = TaskCompletionSource()
+            cachet.Hold <- release.Task
+
+            cachet.FailBefore <-
+                function
+                | SetStatus(_, 3) ->
+                    Some(
+                        CachetApiException(
+                            CachetApiErrorKind.BadRequest,
+                            "The status field is invalid (scripted)",
+                            Nullable 400
+                        )
+                        :> exn
+                    )
+                | _ -> None
+
+            feed monitor [ failed Partial ]
+            do! waitFor "the partial status is in flight" (fun () -> cachet.Attempts = [ SetStatus(1, 3) ])
+            // While it is held, the check gets worse: major outage is now wanted.
+            feed monitor [ failed Major ]
+            release.SetResult()
+            do! settled monitor
+            Expect.equal cachet.Acknowledged [ SetStatus(1, 4) ] "the newer status is still written"
+            Expect.equal (cachet.StatusOf 1) 4 "Cachet shows the major outage"
+        })
+
 let private lastWriterWins =
     test "while Cachet is down several status changes collapse into the last one, written once" (fun () ->
         task {
@@ -748,6 +780,7 @@ let tests =
         [
             inOrder
             lastWriterWins
+            refusedStatusKeepsNewer
             ambiguousStatus "lost" transient
             ambiguousStatus "garbled" (fun () ->
                 CachetApiException(CachetApiErrorKind.MalformedResponse, "Cachet answered HTTP 200 without JSON")
