@@ -311,12 +311,17 @@ let private inOrder =
                 Expect.equal (statusOf fake 1) 1 "operational again"
             }))
 
+/// An UPDATE_STATUS monitor on a fresh in-memory scripted Cachet, its component adopted as operational.
+let private statusMonitorOnScripted () =
+    let cachet = ScriptedCachet()
+    let monitor = monitorOn cachet quick (endpointWith [ "UPDATE_STATUS" ] [])
+    monitor.Adopt(Operational, up)
+    cachet, monitor
+
 let private refusedStatusKeepsNewer =
     test "a status Cachet refuses with 400 is dropped, not the newer status wanted while it was in flight" (fun () ->
         task {
-            let cachet = ScriptedCachet()
-            let monitor = monitorOn cachet quick (endpointWith [ "UPDATE_STATUS" ] [])
-            monitor.Adopt(Operational, up)
+            let cachet, monitor = statusMonitorOnScripted ()
             let release = TaskCompletionSource()
             cachet.Hold <- release.Task
 
@@ -346,9 +351,7 @@ let private refusedStatusKeepsNewer =
 let private lastWriterWins =
     test "while Cachet is down several status changes collapse into the last one, written once" (fun () ->
         task {
-            let cachet = ScriptedCachet()
-            let monitor = monitorOn cachet quick (endpointWith [ "UPDATE_STATUS" ] [])
-            monitor.Adopt(Operational, up)
+            let cachet, monitor = statusMonitorOnScripted ()
             cachet.FailBefore <- fun _ -> Some(transient ())
             feed monitor [ failed Partial ]
             do! waitFor "a write has failed" (fun () -> cachet.Attempts.Length >= 2)
