@@ -225,7 +225,8 @@ let tests =
                 Expect.equal (responded withRegex).Body.Length (64 * 1024) "capped"
                 Expect.equal (responded withoutRegex).Body "" "not read at all"
             }
-            testTask "gzip, deflate and br bodies are decompressed for REGEX, and every check offers them" {
+            testTask
+                "gzip, deflate (wrapped or bare) and br bodies are decompressed for REGEX, and every check offers them" {
                 let! (target: TargetServer) = TargetServer.StartAsync()
                 use _ = target
 
@@ -251,8 +252,13 @@ let tests =
                 )
 
                 target.Set("/br", compressed "br" (fun s -> new BrotliStream(s, CompressionLevel.Fastest, true)))
+                // Some servers send "deflate" without the zlib wrapper RFC 9110 asks for.
+                target.Set(
+                    "/bare-deflate",
+                    compressed "deflate" (fun s -> new DeflateStream(s, CompressionLevel.Fastest, true))
+                )
 
-                for path in [ "/gzip"; "/deflate"; "/br" ] do
+                for path in [ "/gzip"; "/deflate"; "/br"; "/bare-deflate" ] do
                     let! observation = probe (endpointFor (target.Url path) regexExpectation)
                     Expect.equal (responded observation).Body "café ok" $"{path} decoded"
 
