@@ -21,14 +21,14 @@ type ConfigParseResult internal (config: Config option, errors: ConfigIssue list
     /// Every warning, in document order.
     member _.Warnings: IReadOnlyList<ConfigIssue> = warnings |> List.toArray :> _
 
-/// The state after one check and the commands it requires, shaped for C#.
+/// A component's state after one event and the commands it requires, shaped for C#.
 [<Sealed>]
-type StepResult internal (state: MonitorState, commands: MonitorCommand list) =
-    /// The endpoint's state after the check.
+type ComponentStepResult internal (state: ComponentState, commands: ComponentCommand list) =
+    /// The component's state after the event.
     member _.State = state
 
     /// What must become true in Cachet (or be sent), in order.
-    member _.Commands: IReadOnlyList<MonitorCommand> = commands |> List.toArray :> _
+    member _.Commands: IReadOnlyList<ComponentCommand> = commands |> List.toArray :> _
 
 /// C#-facing entry points to the core: no F# option, list, Result or function types in the signatures.
 [<AbstractClass; Sealed>]
@@ -48,22 +48,60 @@ type MonitorCore =
     static member Evaluate(endpoint: Endpoint, observation: Observation) : Verdict =
         Monitor.evaluate endpoint observation
 
-    /// The state-machine policy of an endpoint.
-    static member PolicyOf(endpoint: Endpoint) : Policy = Monitor.policyOf endpoint
+    /// The components a config drives: endpoints grouped by `component_id`, in config order.
+    static member Plans(endpoints: IEnumerable<Endpoint>) : IReadOnlyList<ComponentPlan> =
+        ComponentMonitor.plans (List.ofSeq endpoints) |> List.toArray :> _
 
-    /// The state of a monitor that knows nothing about Cachet yet.
-    static member InitialState: MonitorState = Monitor.initial
+    /// A component's state before Cachet has been read.
+    static member InitialComponent(plan: ComponentPlan) : ComponentState = ComponentMonitor.initial plan
 
-    /// The starting state from what Cachet shows: the component's status code and its open incident, if any.
-    static member Adopt
-        (policy: Policy, componentStatus: ComponentStatus, openIncidentId: Nullable<int>)
-        : MonitorState =
-        Monitor.adopt policy componentStatus (Option.ofNullable openIncidentId)
+    /// Folds one event into a component's state.
+    static member Step(state: ComponentState, event: ComponentEvent) : ComponentStepResult =
+        let next, commands = ComponentMonitor.step state event
+        ComponentStepResult(next, commands)
 
-    /// Steps the state machine with one verdict.
-    static member Step(policy: Policy, state: MonitorState, verdict: Verdict) : StepResult =
-        let next, commands = Monitor.step policy state verdict
-        StepResult(next, commands)
+    /// The event of one check of `endpoint`, started at `unixSeconds`.
+    static member Checked(endpoint: string, verdict: Verdict, unixSeconds: int64) : ComponentEvent =
+        ComponentEvent.Checked(endpoint, verdict, unixSeconds)
+
+    /// An unresolved incident as read from Cachet; `componentStatus` only when the API gives it (null on 2.x).
+    static member SeenIncident
+        (id: int, name: string, tagged: bool, visible: bool, componentStatus: Nullable<int>)
+        : SeenIncident =
+        {
+            Id = id
+            Name = name
+            Tagged = tagged
+            Visible = visible
+            ComponentStatus = componentStatus |> Option.ofNullable |> Option.bind ComponentStatus.ofCode
+        }
+
+    /// The event of the start-up read: the component's status code and its unresolved incidents, newest first.
+    static member Adopted(statusCode: int, incidents: IEnumerable<SeenIncident>) : ComponentEvent =
+        ComponentEvent.Adopted(MonitorCore.View(statusCode, incidents))
+
+    /// The event of a periodic re-read, taken when the component's `Version` was `version`.
+    static member Resynced(statusCode: int, incidents: IEnumerable<SeenIncident>, version: int) : ComponentEvent =
+        ComponentEvent.Resynced(MonitorCore.View(statusCode, incidents), version)
+
+    static member private View(statusCode: int, incidents: IEnumerable<SeenIncident>) : CachetView =
+        {
+            Status = ComponentStatus.ofCode statusCode |> Option.defaultValue Unknown
+            Incidents = List.ofSeq incidents
+        }
+
+    /// True when a retired component has nothing of ours left to write.
+    static member IsSettled(state: ComponentState) : bool = ComponentMonitor.isSettled state
+
+    /// The endpoints of a component that are down, with their severity, in config order.
+    static member DownEndpoints(state: ComponentState) : IReadOnlyList<KeyValuePair<string, Severity>> =
+        ComponentMonitor.downSeverities state
+        |> List.choose (fun (name, down) -> down |> Option.map (fun severity -> KeyValuePair(name, severity)))
+        |> List.toArray
+        :> _
+
+    /// The tag value this monitor writes on a component's incidents (`meta.cachet_monitor`).
+    static member IncidentTag(componentId: int) : string = ComponentMonitor.tagOf componentId
 
     /// The request one webhook makes for an incident event.
     static member RenderWebhook(webhook: Webhook, notice: WebhookNotice) : WebhookRequest =

@@ -7,4 +7,5 @@ namespace CachetMonitor.Host.Cachet;
 /// <param name="ComponentId">The linked component (0 when none).</param>
 /// <param name="Visible">Whether the incident is public.</param>
 /// <param name="Message">The incident message.</param>
-public sealed record CachetIncident(int Id, string Name, int Status, int ComponentId, bool Visible, string Message);
+/// <param name="MonitorTag">The value of the <c>cachet_monitor</c> meta row (this monitor's tag), or null.</param>
+public sealed record CachetIncident(int Id, string Name, int Status, int ComponentId, bool Visible, string Message, string? MonitorTag = null);

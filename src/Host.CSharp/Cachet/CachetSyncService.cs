@@ -6,13 +6,15 @@ using Microsoft.Extensions.Logging;
 namespace CachetMonitor.Host.Cachet;
 
 /// <summary>
-/// Start-up: reads each endpoint's component status (listed in pages when there are many), open incident and
-/// metric from Cachet (concurrently, bounded) and adopts them; a Cachet that cannot be reached is retried with backoff while monitoring goes on
-/// and writes wait. A 401/404 there is a configuration error: the daemon stops with exit code 1.
-/// Shutdown: lets in-flight Cachet writes finish within the grace period.
+/// Start-up: reads each component's status, unresolved incidents and its endpoints' metrics from Cachet
+/// (components listed in pages when there are many; concurrently, bounded) and hands them to the core; a Cachet
+/// that cannot be reached is retried with backoff while monitoring goes on and writes wait. A 401/404 there is a
+/// configuration error: the daemon stops with exit code 1. Then, every <see cref="CachetWriteOptions.ResyncInterval"/>,
+/// re-reads statuses and unresolved incidents so the core learns of people's edits. Shutdown: lets in-flight
+/// writes finish within the grace period.
 /// </summary>
 public sealed class CachetSyncService(
-    MonitorSet monitorSet,
+    ComponentSet components,
     ICachetApi cachet,
     CachetWriteGate gate,
     CachetWriteOptions options,
@@ -24,21 +26,18 @@ public sealed class CachetSyncService(
 {
     private CancellationToken _stopping;
 
-    /// <summary>Adopts Cachet's state for an endpoint that hot reload added, once <paramref name="after"/> is done.</summary>
-    public async Task AdoptAddedAsync(EndpointMonitor monitor, Task after)
+    /// <summary>From this many components on, start-up and resync list the components rather than reading each.</summary>
+    internal const int ListingThreshold = 20;
+
+    /// <summary>Reads Cachet for a component hot reload added (or after the Cachet instance changed), in the background.</summary>
+    public async Task AdoptLaterAsync(ComponentSync component)
     {
-        if (dryRun)
-        {
-            monitor.StartUnknown();
-            return;
-        }
         try
         {
-            // A replaced endpoint's last writes land before its successor reads Cachet.
-            await Task.WhenAny(after, Task.Delay(options.ShutdownGrace, time, _stopping)).ConfigureAwait(false);
-            if (await AdoptAsync(monitor, _stopping).ConfigureAwait(false) is { } problem)
+            if (await AdoptAsync(component, null, _stopping, strict: false).ConfigureAwait(false) is { } problem)
             {
-                logger.LogError("Cachet configuration error, writes for this endpoint are off: {Problem}", problem);
+                // Not fatal on reload: the running config stays monitored; this component waits for a fixed config.
+                logger.LogError("Cachet configuration error, writes for component {ComponentId} wait: {Problem}", component.ComponentId, problem);
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -49,62 +48,105 @@ public sealed class CachetSyncService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        var monitors = monitorSet.Current;
+        var current = components.Current;
         if (dryRun)
         {
-            foreach (var monitor in monitors)
+            foreach (var component in current)
             {
-                monitor.StartUnknown();
+                component.Apply(MonitorCore.Adopted(0, []));
             }
             runState.MarkReady();
             return;
         }
-        var listed = await ListComponentsAsync(monitors.Count, stoppingToken).ConfigureAwait(false);
-        using var slots = new SemaphoreSlim(Math.Max(options.MaxConcurrentCalls * 4, 16));
-        var reads = monitors.Select(async monitor =>
-        {
-            await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-            try
-            {
-                var known = listed.GetValueOrDefault(monitor.Endpoint.ComponentId);
-                return await AdoptAsync(monitor, known, stoppingToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        });
         try
         {
-            var results = await Task.WhenAll(reads).ConfigureAwait(false);
-            var problems = results.Where(p => p is not null).ToList();
+            var listed = await ListComponentsAsync(current.Count, stoppingToken).ConfigureAwait(false);
+            using var slots = new SemaphoreSlim(Math.Max(options.MaxConcurrentCalls * 4, 16));
+            var reads = current.Select(async component =>
+            {
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                try
+                {
+                    return await AdoptAsync(component, listed.GetValueOrDefault(component.ComponentId), stoppingToken, strict: true).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            });
+            var problems = (await Task.WhenAll(reads).ConfigureAwait(false)).Where(p => p is not null).ToList();
             if (problems.Count > 0)
             {
                 foreach (var problem in problems)
                 {
                     logger.LogCritical("Cachet configuration error: {Problem}", problem);
                 }
-                runState.Fail($"{problems.Count} endpoint(s) do not match Cachet; fix the config and start again");
+                runState.Fail($"{problems.Count} component(s) do not match Cachet; fix the config and start again");
                 lifetime.StopApplication();
                 return;
             }
             runState.MarkReady();
-            logger.LogInformation("Start-up reads done: Cachet state adopted for {Count} endpoint(s)", monitors.Count);
+            logger.LogInformation("Start-up reads done: Cachet state adopted for {Count} component(s)", current.Count);
+            await ResyncLoopAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
+    private async Task ResyncLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(options.ResyncInterval, time, ct).ConfigureAwait(false);
+            try
+            {
+                await ResyncAsync(ct).ConfigureAwait(false);
+            }
+            catch (CachetApiException e)
+            {
+                logger.LogWarning("Periodic resync with Cachet failed ({Reason}); the next one is in {Interval}", e.Message, options.ResyncInterval);
+            }
+        }
+    }
+
     /// <summary>
-    /// With many endpoints, every component in a few paged calls instead of one call each (10,000 endpoints: 20
-    /// calls, not 10,000). Any failure, or a component missing from the list (a token Cachet treats as a guest
-    /// sees no disabled ones), leaves those endpoints to their own reads, which retry and report as before.
+    /// Re-reads every component's status and unresolved incidents and hands them to the core with the state version
+    /// each read started from (a write decided meanwhile makes that read stale, and the core ignores it).
     /// </summary>
-    private async Task<Dictionary<int, CachetComponent>> ListComponentsAsync(int endpoints, CancellationToken ct)
+    public async Task ResyncAsync(CancellationToken ct)
+    {
+        var current = components.Current.Where(c => c.State.Adopted).ToList();
+        var versions = current.ToDictionary(c => c.ComponentId, c => c.State.Version);
+        var listed = await ListComponentsAsync(current.Count, ct).ConfigureAwait(false);
+        var all = await gate.RunAsync(cachet.ListAllUnresolvedIncidentsAsync, ct).ConfigureAwait(false);
+        var byComponent = all?.GroupBy(i => i.ComponentId).ToDictionary(g => g.Key, g => g.OrderByDescending(i => i.Id).ToList());
+        foreach (var component in current)
+        {
+            var id = component.ComponentId;
+            var status = listed.TryGetValue(id, out var known)
+                ? known.Status
+                : (await gate.RunAsync(c => cachet.GetComponentAsync(id, c), ct).ConfigureAwait(false)).Status;
+            IReadOnlyList<CachetIncident> incidents = byComponent is null
+                ? await gate.RunAsync(c => cachet.ListUnresolvedIncidentsAsync(id, c), ct).ConfigureAwait(false)
+                : byComponent.GetValueOrDefault(id) ?? [];
+            component.Apply(MonitorCore.Resynced(status, incidents.Select(Seen), versions[id]));
+        }
+        logger.LogDebug("Resynced {Count} component(s) with Cachet", current.Count);
+    }
+
+    private static SeenIncident Seen(CachetIncident incident) =>
+        MonitorCore.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, null);
+
+    /// <summary>
+    /// With many components, every component in a few paged calls instead of one call each. Any failure, or a
+    /// component missing from the list (a token Cachet treats as a guest sees no disabled ones), leaves those
+    /// components to their own reads, which retry and report as before.
+    /// </summary>
+    private async Task<Dictionary<int, CachetComponent>> ListComponentsAsync(int count, CancellationToken ct)
     {
         var listed = new Dictionary<int, CachetComponent>();
-        if (endpoints < ListingThreshold)
+        if (count < ListingThreshold)
         {
             return listed;
         }
@@ -123,46 +165,68 @@ public sealed class CachetSyncService(
         return listed;
     }
 
-    /// <summary>From this many endpoints on, start-up lists the components rather than reading each.</summary>
-    internal const int ListingThreshold = 20;
-
-    /// <summary>Adopts one endpoint's Cachet state, retrying transient failures; returns a problem, or null.</summary>
-    private Task<string?> AdoptAsync(EndpointMonitor monitor, CancellationToken ct) => AdoptAsync(monitor, null, ct);
-
-    /// <summary>As above, with the component already read by the start-up listing if <paramref name="listed"/> is set.</summary>
-    private async Task<string?> AdoptAsync(EndpointMonitor monitor, CachetComponent? listed, CancellationToken ct)
+    /// <summary>
+    /// Reads one component's Cachet state, retrying transient failures, and adopts it; returns a problem, or null.
+    /// A missing metric is a problem at start-up (<paramref name="strict"/>); on reload it is logged and the
+    /// component is adopted all the same, so its status and incidents are kept true.
+    /// </summary>
+    private async Task<string?> AdoptAsync(ComponentSync component, CachetComponent? listed, CancellationToken ct, bool strict)
     {
-        var endpoint = monitor.Endpoint;
+        if (dryRun)
+        {
+            component.Apply(MonitorCore.Adopted(0, []));
+            return null;
+        }
+        var id = component.ComponentId;
+        var plan = component.Plan;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                if (endpoint.MetricIdOrNull is { } metricId)
+                foreach (var member in plan.Members)
                 {
-                    await gate.RunAsync(c => cachet.GetMetricAsync(metricId, c), ct).ConfigureAwait(false);
+                    if (member.Endpoint.MetricIdOrNull is { } metricId)
+                    {
+                        try
+                        {
+                            await gate.RunAsync(c => cachet.GetMetricAsync(metricId, c), ct).ConfigureAwait(false);
+                        }
+                        catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound)
+                        {
+                            var problem = $"endpoint \"{member.Name}\": metric_id {metricId}: {e.Message}";
+                            if (strict)
+                            {
+                                return problem;
+                            }
+                            logger.LogError("Cachet configuration error, points of this metric will be refused: {Problem}", problem);
+                        }
+                    }
                 }
-                var component = listed
-                    ?? await gate.RunAsync(c => cachet.GetComponentAsync(endpoint.ComponentId, c), ct).ConfigureAwait(false);
-                CachetIncident? incident = null;
-                if (endpoint.Has(MonitorAction.CreateIncident))
+                var shown = listed ?? await gate.RunAsync(c => cachet.GetComponentAsync(id, c), ct).ConfigureAwait(false);
+                IReadOnlyList<CachetIncident> incidents = plan.Members.Any(m => m.Endpoint.Has(MonitorAction.CreateIncident))
+                    ? await gate.RunAsync(c => cachet.ListUnresolvedIncidentsAsync(id, c), ct).ConfigureAwait(false)
+                    : [];
+                component.Apply(MonitorCore.Adopted(shown.Status, incidents.Select(Seen)));
+                if (logger.IsEnabled(LogLevel.Debug))
                 {
-                    incident = await gate.RunAsync(c => cachet.FindOpenIncidentAsync(endpoint.ComponentId, c), ct).ConfigureAwait(false);
+                    var ours = component.State.Incident?.Value.Id?.Value;
+                    logger.LogDebug(
+                        "Adopted Cachet state: component {ComponentId} status {Status}{Incident}, {Count} unresolved incident(s) in all",
+                        id, shown.Status, ours is { } adoptedId ? $", open incident {adoptedId}" : "", incidents.Count);
                 }
-                monitor.Adopt(MonitorCore.StatusOfCode(component.Status), incident?.Id);
                 return null;
             }
             catch (CachetApiException e) when (e.Kind is CachetApiErrorKind.NotFound or CachetApiErrorKind.Unauthorized)
             {
-                monitor.Sync.Disable();
-                return $"endpoint \"{endpoint.Name}\": {e.Message}";
+                return $"component {id} ({string.Join(", ", plan.Members.Select(m => $"\"{m.Name}\""))}): {e.Message}";
             }
             catch (CachetApiException e)
             {
                 listed = null; // stale by the time of the retry: read it afresh
                 var delay = Backoff.Delay(attempt, options, e.RetryAfter);
                 logger.LogWarning(
-                    "Start-up read for {Endpoint} failed ({Reason}); monitoring goes on, writes wait; retry in {Delay:0.#} s",
-                    endpoint.Name, e.Message, delay.TotalSeconds);
+                    "Start-up read for component {ComponentId} failed ({Reason}); monitoring goes on, writes wait; retry in {Delay:0.#} s",
+                    id, e.Message, delay.TotalSeconds);
                 await Task.Delay(delay, time, ct).ConfigureAwait(false);
             }
         }
@@ -171,15 +235,15 @@ public sealed class CachetSyncService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        var monitors = monitorSet.Current;
-        var drains = monitors.Select(m => m.Sync.Drain).Where(t => !t.IsCompleted).ToList();
+        var all = components.All;
+        var drains = all.Select(c => c.Drain).Where(t => !t.IsCompleted).ToList();
         if (drains.Count > 0)
         {
             logger.LogInformation("Waiting up to {Grace} s for {Count} Cachet write(s) in flight", options.ShutdownGrace.TotalSeconds, drains.Count);
             await Task.WhenAny(Task.WhenAll(drains), Task.Delay(options.ShutdownGrace, time, CancellationToken.None)).ConfigureAwait(false);
         }
         gate.Stop();
-        var pending = monitors.Sum(m => m.Sync.Pending);
+        var pending = all.Sum(c => c.Pending);
         if (pending > 0)
         {
             logger.LogWarning("{Pending} Cachet write(s) not acknowledged at shutdown; open incidents are adopted at the next start", pending);

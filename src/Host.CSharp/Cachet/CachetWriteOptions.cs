@@ -11,7 +11,10 @@ public sealed record CachetWriteOptions
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Metric points kept per endpoint while Cachet is unreachable; the oldest are dropped beyond it.</summary>
+    /// <summary>How often Cachet's statuses and unresolved incidents are re-read (people's edits, foreign incidents).</summary>
+    public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Metric points kept per metric while Cachet is unreachable; the oldest are dropped beyond it.</summary>
     public int MaxPendingMetricPoints { get; init; } = 1000;
 
     /// <summary>

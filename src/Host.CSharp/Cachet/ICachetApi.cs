@@ -22,6 +22,18 @@ public interface ICachetApi
 
     Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct);
 
+    /// <summary>Creates an incident tagged as this monitor's (<c>meta.cachet_monitor</c>).</summary>
+    Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, string? tag, CancellationToken ct) =>
+        CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct);
+
+    /// <summary>Every unresolved incident of the component, newest first.</summary>
+    async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+        await FindOpenIncidentAsync(componentId, ct).ConfigureAwait(false) is { } found ? [found] : [];
+
+    /// <summary>Every unresolved incident of every component in a few calls; null when that cannot be done completely.</summary>
+    Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<CachetIncident>?>(null);
+
     Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct);
 
     Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct);

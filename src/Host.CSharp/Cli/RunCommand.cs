@@ -127,16 +127,25 @@ public static class RunCommand
             config.Webhooks.ToList(),
             new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
             sp.GetRequiredService<ILogger<WebhookSender>>()));
+        services.AddSingleton<SyncCounters>();
         services.AddSingleton<EndpointMonitorFactory>();
         services.AddSingleton(sp =>
         {
             var factory = sp.GetRequiredService<EndpointMonitorFactory>();
-            return new MonitorSet(config.Endpoints.Select(factory.Create));
+            return new ComponentSet(MonitorCore.Plans(config.Endpoints).Select(factory.CreateComponent));
+        });
+        services.AddSingleton(sp =>
+        {
+            var factory = sp.GetRequiredService<EndpointMonitorFactory>();
+            var components = sp.GetRequiredService<ComponentSet>();
+            return new MonitorSet(config.Endpoints.Select(e => factory.Create(e, components.Find(e.ComponentId)!)));
         });
         services.AddSingleton(sp => new MonitorMetrics(
-            // The metrics read the monitor set lazily, at scrape time.
+            // The metrics read the monitor and component sets lazily, at scrape time.
             new Lazy<MonitorSet>(sp.GetRequiredService<MonitorSet>),
-            sp.GetRequiredService<CheckStatistics>()));
+            new Lazy<ComponentSet>(sp.GetRequiredService<ComponentSet>),
+            sp.GetRequiredService<CheckStatistics>(),
+            sp.GetRequiredService<SyncCounters>()));
         if (listen is not null)
         {
             // Up before the first check, down after the last.

@@ -20,15 +20,17 @@ public sealed record ReloadTarget(
     bool DryRun);
 
 /// <summary>
-/// Hot reload: when the config file changes (or on SIGHUP), a valid new config is applied per endpoint —
-/// unchanged endpoints keep their state and open incidents, removed ones stop, added and changed ones start
-/// from Cachet's state — and a new Cachet URL or token is switched in. An invalid config is rejected with
+/// Hot reload: when the config file changes (or on SIGHUP), a valid new config is applied per component —
+/// unchanged endpoints keep their state and the component its open incident, checks in flight from the old config
+/// are dropped, a component no longer monitored gets our incident resolved and our status put back, new components
+/// start from Cachet's state — and a new Cachet URL or token is switched in and every component re-adopted. An invalid config is rejected with
 /// every error logged, and the running config stays.
 /// </summary>
 public sealed class ConfigReloader(
     ReloadTarget target,
     Config initial,
     MonitorSet monitors,
+    ComponentSet components,
     EndpointMonitorFactory factory,
     CachetSyncService sync,
     SwitchableCachetApi cachet,
@@ -106,6 +108,7 @@ public sealed class ConfigReloader(
         }
 
         next = target.SelectEndpoints(next);
+        var cachetChanged = false;
         if (!target.DryRun && !next.Cachet.Equals(_running.Cachet))
         {
             var token = await TokenLoader.LoadAsync(next.Cachet.Token, target.Environment, ct).ConfigureAwait(false);
@@ -116,17 +119,49 @@ public sealed class ConfigReloader(
             }
             redactor.Add([value]);
             cachet.Switch(createClient(next.Cachet.ApiUrl, value));
-            logger.LogInformation("Cachet settings changed: now writing to {ApiUrl}", next.Cachet.ApiUrl);
+            cachetChanged = true;
+            logger.LogInformation("Cachet settings changed: now writing to {ApiUrl}; reading every component afresh", next.Cachet.ApiUrl);
         }
         webhooks.Update(next.Webhooks.ToList());
-        ApplyEndpoints(next);
+        Apply(next, cachetChanged);
         _running = next;
     }
 
-    private void ApplyEndpoints(Config next)
+    private void Apply(Config next, bool cachetChanged)
     {
+        var plans = MonitorCore.Plans(next.Endpoints);
+        var kept = new List<ComponentSync>();
+        var toAdopt = new List<ComponentSync>();
+        foreach (var plan in plans)
+        {
+            if (components.Find(plan.ComponentId) is { } existing)
+            {
+                if (cachetChanged)
+                {
+                    existing.Apply(ComponentEvent.CachetChanged);
+                    toAdopt.Add(existing);
+                }
+                existing.Apply(ComponentEvent.NewReconfigured(plan));
+                kept.Add(existing);
+            }
+            else
+            {
+                var created = factory.CreateComponent(plan);
+                kept.Add(created);
+                toAdopt.Add(created);
+            }
+        }
+        var wantedComponents = plans.Select(p => p.ComponentId).ToHashSet();
+        var retired = components.Current.Where(c => !wantedComponents.Contains(c.ComponentId)).ToList();
+        foreach (var gone in retired)
+        {
+            gone.Apply(ComponentEvent.Retired);
+        }
+        components.Replace(kept, retired);
+
+        var byId = kept.ToDictionary(c => c.ComponentId);
         var current = monitors.Current.ToDictionary(m => m.Endpoint.Name, StringComparer.Ordinal);
-        var wanted = next.Endpoints.ToDictionary(e => e.Name, StringComparer.Ordinal);
+        var wanted = next.Endpoints.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var added = new List<EndpointMonitor>();
         var removed = new List<EndpointMonitor>();
         var unchanged = 0;
@@ -141,23 +176,22 @@ public sealed class ConfigReloader(
             {
                 removed.Add(running);
             }
-            added.Add(factory.Create(endpoint));
+            added.Add(factory.Create(endpoint, byId[endpoint.ComponentId]));
         }
-        removed.AddRange(current.Values.Where(m => !wanted.ContainsKey(m.Endpoint.Name)));
-        foreach (var gone in removed.Where(m => !wanted.ContainsKey(m.Endpoint.Name)))
+        removed.AddRange(current.Values.Where(m => !wanted.Contains(m.Endpoint.Name)));
+        foreach (var gone in removed.Where(m => !wanted.Contains(m.Endpoint.Name)))
         {
             metrics.Forget(gone.Endpoint);
         }
         monitors.Change(added, removed);
-        foreach (var monitor in added)
+        foreach (var component in toAdopt)
         {
-            var predecessor = removed.FirstOrDefault(r => r.Endpoint.Name == monitor.Endpoint.Name);
-            _ = sync.AdoptAddedAsync(monitor, predecessor?.Sync.Drain ?? Task.CompletedTask);
+            _ = sync.AdoptLaterAsync(component);
         }
         var changed = added.Count(a => current.ContainsKey(a.Endpoint.Name));
         logger.LogInformation(
-            "Config reloaded: {Added} added, {Changed} changed, {Removed} removed, {Unchanged} unchanged",
-            added.Count - changed, changed, removed.Count - changed, unchanged);
+            "Config reloaded: {Added} added, {Changed} changed, {Removed} removed, {Unchanged} unchanged endpoint(s); {Retired} component(s) no longer monitored",
+            added.Count - changed, changed, removed.Count - changed, unchanged, retired.Count);
     }
 
     private static string? Digest(string path)

@@ -1,4 +1,5 @@
 using CachetMonitor.Domain;
+using CachetMonitor.Host.Cachet;
 using CachetMonitor.Host.Scheduling;
 using Prometheus;
 
@@ -16,9 +17,13 @@ public sealed class MonitorMetrics
     private readonly Counter _cachetCalls;
     private readonly Gauge _pendingWrites;
     private readonly Counter _skippedSlots;
+    private readonly Counter _droppedPoints;
+    private readonly Counter _writeLoopFailures;
     private long _skippedReported;
+    private long _droppedReported;
+    private long _failuresReported;
 
-    public MonitorMetrics(Lazy<MonitorSet> monitors, CheckStatistics statistics)
+    public MonitorMetrics(Lazy<MonitorSet> monitors, Lazy<ComponentSet> components, CheckStatistics statistics, SyncCounters counters)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -30,7 +35,7 @@ public sealed class MonitorMetrics
             new HistogramConfiguration { Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _componentStatus = factory.CreateGauge(
             "cachet_monitor_component_status",
-            "The component status (0-4) this monitor wants Cachet to show, by endpoint.",
+            "The component status (0-4) Cachet shows as far as this monitor knows, by endpoint on the component.",
             "endpoint", "component_id");
         _cachetCalls = factory.CreateCounter(
             "cachet_monitor_cachet_calls_total",
@@ -42,18 +47,28 @@ public sealed class MonitorMetrics
             "cachet_monitor_skipped_slots_total",
             "Scheduled checks skipped because the previous check of the endpoint was still running or the loop fell behind.");
 
+        _droppedPoints = factory.CreateCounter(
+            "cachet_monitor_metric_points_dropped_total",
+            "Metric points dropped because Cachet was slower than the checks (the oldest unsent point of a metric goes first).");
+        _writeLoopFailures = factory.CreateCounter(
+            "cachet_monitor_write_loop_errors_total",
+            "Unexpected errors in a component's Cachet write loop (each is logged; the loop goes on).");
+
         Registry.AddBeforeCollectCallback(() =>
         {
-            var current = monitors.Value.Current;
-            _pendingWrites.Set(current.Sum(m => m.Sync.Pending));
-            foreach (var monitor in current)
+            _pendingWrites.Set(components.Value.All.Sum(c => c.Pending));
+            foreach (var monitor in monitors.Value.Current)
             {
                 _componentStatus
                     .WithLabels(monitor.Endpoint.Name, monitor.Endpoint.ComponentId.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    .Set(MonitorCore.StatusCode(monitor.Shown));
+                    .Set(MonitorCore.StatusCode(monitor.Component.State.Shown));
             }
             var skipped = statistics.SkippedSlots;
             _skippedSlots.Inc(Math.Max(0, skipped - Interlocked.Exchange(ref _skippedReported, skipped)));
+            var dropped = counters.DroppedMetricPoints;
+            _droppedPoints.Inc(Math.Max(0, dropped - Interlocked.Exchange(ref _droppedReported, dropped)));
+            var failures = counters.WriteLoopFailures;
+            _writeLoopFailures.Inc(Math.Max(0, failures - Interlocked.Exchange(ref _failuresReported, failures)));
         });
     }
 

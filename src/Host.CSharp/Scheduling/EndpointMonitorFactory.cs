@@ -6,22 +6,24 @@ using Microsoft.Extensions.Logging;
 
 namespace CachetMonitor.Host.Scheduling;
 
-/// <summary>Builds an endpoint's monitor with its Cachet sync, webhooks, logger and metric series.</summary>
+/// <summary>Builds components with their Cachet sync and webhooks, and endpoint monitors with their metric series.</summary>
 public sealed class EndpointMonitorFactory(
     ICachetApi cachet,
     CachetWriteGate gate,
     CachetWriteOptions options,
     WebhookSender webhooks,
     MonitorMetrics metrics,
+    SyncCounters counters,
     SecretRedactor redactor,
     TimeProvider time,
     ILoggerFactory loggers)
 {
-    public EndpointMonitor Create(Endpoint endpoint)
+    public ComponentSync CreateComponent(ComponentPlan plan)
     {
-        // One logger category per endpoint, like the original's per-endpoint loggers.
-        var logger = loggers.CreateLogger($"cachet_monitor.endpoint.{endpoint.Name}");
-        var sync = new EndpointSync(endpoint, cachet, gate, options, time, logger);
-        return new EndpointMonitor(endpoint, sync, webhooks, logger, metrics.For(endpoint), redactor.Redact);
+        var logger = loggers.CreateLogger($"cachet_monitor.component.{plan.ComponentId}");
+        return new ComponentSync(plan, cachet, gate, options, webhooks.Notify, redactor.Redact, counters, time, logger);
     }
+
+    public EndpointMonitor Create(Endpoint endpoint, ComponentSync component) =>
+        new(endpoint, component, metrics.For(endpoint));
 }

@@ -32,14 +32,37 @@ let exampleConfig =
     + "\n"
 
 /// What the documented example prints, line by line, for the example config.
-let describe (endpoint: Endpoint) (command: MonitorCommand) =
+let describe (command: ComponentCommand) =
     match command with
-    | SetComponentStatus status -> $"  set component {endpoint.ComponentId} to status {MonitorCore.StatusCode status}"
+    | SetStatus s -> $"  set component {s.ComponentId} to status {MonitorCore.StatusCode s.Status}"
     | OpenIncident o -> $"  open incident \"{o.Title}\": {o.Message}"
-    | UpdateIncident u -> $"  update incident \"{u.Title}\": {u.Message}"
-    | ResolveIncident r -> $"  resolve incident \"{r.Title}\""
-    | PushMetric value -> $"  push metric point {value}"
-    | NotifyWebhooks n -> $"  notify webhooks: {n.Title}"
+    | UpdateIncident u -> $"  update incident {u.IncidentId} \"{u.Title}\": {u.Message}"
+    | ResolveIncident r -> $"  resolve incident {r.IncidentId}: {r.Message}"
+    | PushMetric m -> $"  push metric point {m.Value}"
+    | Notify n -> $"  notify webhooks: {n.Notice.Title}"
+
+/// The outcome Cachet gives a write in the documented example (it accepts everything at once).
+let private answer (command: ComponentCommand) =
+    match command with
+    | OpenIncident o -> [ ComponentEvent.IncidentOpened(o.Write, 42) ]
+    | UpdateIncident u -> [ ComponentEvent.IncidentWritten u.Write ]
+    | ResolveIncident r -> [ ComponentEvent.IncidentWritten r.Write ]
+    | _ -> []
+
+/// Steps `event` and the answers to its writes, collecting the printed lines.
+let rec private stepAll (state: ComponentState) (event: ComponentEvent) : ComponentState * string list =
+    let step = MonitorCore.Step(state, event)
+
+    step.Commands
+    |> Seq.fold
+        (fun (s, lines) command ->
+            answer command
+            |> List.fold
+                (fun (s, lines) next ->
+                    let s, more = stepAll s next
+                    s, lines @ more)
+                (s, lines @ [ describe command ]))
+        (step.State, [])
 
 /// The documented example's run, through the facade only.
 let runExample (yaml: string) =
@@ -52,7 +75,10 @@ let runExample (yaml: string) =
         |> List.ofSeq
     else
         let endpoint = parsed.Config.Endpoints |> Seq.head
-        let policy = MonitorCore.PolicyOf endpoint
+        let plan = MonitorCore.Plans(parsed.Config.Endpoints) |> Seq.head
+
+        let start =
+            MonitorCore.Step(MonitorCore.InitialComponent plan, MonitorCore.Adopted(1, [])).State
 
         let observations =
             [
@@ -81,13 +107,11 @@ let runExample (yaml: string) =
                     | Failed f -> $"fail: {f.Message}"
                     | Passed _ -> "pass"
 
-                let step = MonitorCore.Step(policy, state, verdict)
+                let state, printed =
+                    stepAll state (MonitorCore.Checked(endpoint.Name, verdict, 1_700_000_000L))
 
-                step.State,
-                lines
-                @ [ judged ]
-                @ (step.Commands |> Seq.map (describe endpoint) |> List.ofSeq))
-            (MonitorCore.InitialState, [])
+                state, lines @ [ judged ] @ printed)
+            (start, [])
         |> snd
 
 /// FSharp.Core types (option, list, Result, functions, Map, Async, …) anywhere in a type, generics included.
@@ -141,11 +165,11 @@ let tests =
                         "  notify webhooks: api is unavailable"
                         "fail: Request timed out"
                         "  set component 7 to status 2"
-                        "  update incident \"api has degraded performance\": Request timed out"
+                        "  update incident 42 \"api has degraded performance\": Request timed out"
                         "  notify webhooks: api has degraded performance"
                         "pass"
                         "  set component 7 to status 1"
-                        "  resolve incident \"api is operational\""
+                        "  resolve incident 42: api is operational"
                         "  notify webhooks: api is operational"
                     ]
                     "as docs/using-the-core.md shows"
@@ -164,7 +188,7 @@ let tests =
                     [
                         typeof<MonitorCore>
                         typeof<ConfigParseResult>
-                        typeof<StepResult>
+                        typeof<ComponentStepResult>
                         typeof<ShardParseResult>
                     ]
 

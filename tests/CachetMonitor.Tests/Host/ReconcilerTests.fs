@@ -7,6 +7,7 @@ open System.Collections.Generic
 open System.Threading
 open System.Threading.Tasks
 open Expecto
+open CachetMonitor.Tests.Support.ComponentHarness
 open FsCheck
 open Microsoft.Extensions.Hosting
 open Microsoft.Extensions.Logging
@@ -238,10 +239,7 @@ let private endpointWith (actions: string list) (extra: string list) =
 
 /// A monitor of `endpoint` writing to `cachet` through its own gate.
 let private monitorOn (cachet: ICachetApi) (options: CachetWriteOptions) (endpoint: Endpoint) =
-    let sync =
-        EndpointSync(endpoint, cachet, new CachetWriteGate(options), options, TimeProvider.System, NullLogger.Instance)
-
-    EndpointMonitor(endpoint, sync, noWebhooks, NullLogger.Instance)
+    monitorWith cachet options (new CachetWriteGate(options)) NullLogger.Instance endpoint
 
 /// Feeds verdicts to a monitor as checks would.
 let private feed (monitor: EndpointMonitor) verdicts =
@@ -250,7 +248,7 @@ let private feed (monitor: EndpointMonitor) verdicts =
 
 /// Waits until the monitor's Cachet side has nothing left to write.
 let private settled (monitor: EndpointMonitor) =
-    waitFor "every Cachet write is acknowledged" (fun () -> monitor.Sync.Pending = 0)
+    waitFor "every Cachet write is acknowledged" (fun () -> monitor.Component.Pending = 0)
 
 /// A client of the fake with the registered token.
 let private clientOf (fake: FakeCachet) =
@@ -278,33 +276,28 @@ let private expectResolved (fake: FakeCachet) (monitor: EndpointMonitor) =
     }
 
 let private inOrder =
-    test "the core's commands reach Cachet in the order decided: open, then update, then resolve" (fun () ->
+    test "incident writes wait for the one in flight and then write the current truth: open, then resolve" (fun () ->
         withFake (fun fake ->
             task {
                 fake.AddComponent "api" |> ignore
-                // The create answers slowly, so the update and the resolve queue up behind it.
+                // The create answers slowly: by its answer the endpoint has gone major and recovered, so the
+                // severity change is never written, only the resolve.
                 fake.FailNext(CachetFault.Delayed(ms 200.0), 1, "POST", "/incidents")
 
                 let monitor =
                     monitorOn (clientOf fake) quick (endpointWith [ "UPDATE_STATUS"; "CREATE_INCIDENT" ] [])
 
-                monitor.Adopt(Operational, up)
+                adopt monitor (Operational) (up)
                 feed monitor [ failed Partial; failed Major; passed ]
                 do! settled monitor
 
                 let incidentWrites = writesTo fake |> List.filter (fun w -> w.Contains "/incidents")
 
-                Expect.equal
-                    incidentWrites
-                    [ "POST /incidents"; "POST /incidents/1/updates"; "POST /incidents/1/updates" ]
-                    "open, update, resolve"
+                Expect.equal incidentWrites [ "POST /incidents"; "POST /incidents/1/updates" ] "open, resolve"
 
                 let incident = incidentOf fake 1
 
-                Expect.equal
-                    (incident.Updates |> Seq.map _.Status |> List.ofSeq)
-                    [ 1; 4 ]
-                    "severity change, then fixed"
+                Expect.equal (incident.Updates |> Seq.map _.Status |> List.ofSeq) [ 4 ] "fixed"
 
                 Expect.equal incident.Status 4 "resolved"
                 Expect.equal fake.Incidents.Count 1 "one incident"
@@ -315,7 +308,7 @@ let private inOrder =
 let private statusMonitorOnScripted () =
     let cachet = ScriptedCachet()
     let monitor = monitorOn cachet quick (endpointWith [ "UPDATE_STATUS" ] [])
-    monitor.Adopt(Operational, up)
+    adopt monitor (Operational) (up)
     cachet, monitor
 
 let private refusedStatusKeepsNewer =
@@ -382,7 +375,7 @@ let private ambiguousStatus (how: string) (answer: unit -> exn) =
                             Some(answer ())
                         | _ -> None
 
-                monitor.Adopt(Operational, up)
+                adopt monitor (Operational) (up)
                 feed monitor [ failed Partial ]
                 do! waitFor "the lost write happened" (fun () -> lost = 1)
                 do! settled monitor
@@ -406,11 +399,16 @@ let private ambiguousCreate =
                 let monitor =
                     monitorOn cachet quick (endpointWith [ "UPDATE_STATUS"; "CREATE_INCIDENT" ] [])
 
-                monitor.Adopt(Operational, up)
+                adopt monitor (Operational) (up)
                 feed monitor [ failed Partial ]
                 do! settled monitor
                 Expect.equal fake.Incidents.Count 1 "one incident in Cachet"
-                Expect.equal monitor.Sync.OpenIncidentId (Nullable 1) "the retry adopted incident 1"
+
+                Expect.equal
+                    (monitor.Component.State.Incident |> Option.bind _.Id)
+                    (Some 1)
+                    "the retry adopted incident 1"
+
                 Expect.equal (cachet.Attempts |> List.filter _.IsCreate |> List.length) 1 "never created twice"
                 Expect.contains cachet.Attempts (FindOpen 1) "the retry looked for what the first attempt made"
                 do! expectResolved fake monitor
@@ -432,7 +430,7 @@ let private badRequest =
                             [ "UPDATE_STATUS"; "CREATE_INCIDENT"; "PUSH_METRICS" ]
                             [ $"metric_id: {metric.Id}" ])
 
-                monitor.Adopt(Operational, up)
+                adopt monitor (Operational) (up)
                 feed monitor [ failed Partial ]
                 do! settled monitor
                 Expect.isEmpty fake.Incidents "the refused incident is not retried"
@@ -455,7 +453,7 @@ let private unauthorized =
                 let options = CachetWriteOptions(InitialBackoff = ms 20.0, MaxBackoff = ms 80.0)
 
                 let monitor = monitorOn client options (endpointWith [ "UPDATE_STATUS" ] [])
-                monitor.Adopt(Operational, up)
+                adopt monitor (Operational) (up)
                 feed monitor [ failed Partial ]
 
                 let puts () =
@@ -468,7 +466,7 @@ let private unauthorized =
                     Expect.isGreaterThanOrEqual (b.Time - a.Time) (ms 15.0) "retries back off"
 
                 Expect.equal (statusOf fake 1) 1 "nothing written yet"
-                Expect.equal monitor.Sync.Pending 1 "the status still waits"
+                Expect.equal monitor.Component.Pending 1 "the status still waits"
                 fake.AddToken rotated
                 do! settled monitor
                 Expect.equal (statusOf fake 1) 3 "written once the token is accepted"
@@ -484,7 +482,7 @@ let private retryAfter =
                 fake.AddComponent "api" |> ignore
                 fake.FailFor(CachetFault.RateLimited "1", ms 500.0, "PUT", "/components")
                 let monitor = monitorOn (clientOf fake) quick (endpointWith [ "UPDATE_STATUS" ] [])
-                monitor.Adopt(Operational, up)
+                adopt monitor (Operational) (up)
                 feed monitor [ failed Partial ]
                 do! waitFor "the status is written" (fun () -> statusOf fake 1 = 3)
                 let puts = fake.Requests |> Seq.filter (fun r -> r.Method = "PUT") |> List.ofSeq
@@ -499,27 +497,36 @@ let private pushedPoints (cachet: ScriptedCachet) =
         | Push(_, value, at) -> Some(value, at)
         | _ -> None)
 
-/// The Cachet side of a PUSH_METRICS endpoint that keeps at most 4 unsent points.
-let private fourPointSync (cachet: ScriptedCachet) =
+/// A PUSH_METRICS endpoint (latency in seconds) whose component keeps at most 4 unsent points per metric.
+let private fourPointMonitor (cachet: ScriptedCachet) =
     let options =
         CachetWriteOptions(InitialBackoff = ms 5.0, MaxBackoff = ms 40.0, MaxPendingMetricPoints = 4)
 
-    (monitorOn cachet options (endpointWith [ "PUSH_METRICS" ] [ "metric_id: 1" ])).Sync
+    monitorOn cachet options (endpointWith [ "PUSH_METRICS" ] [ "metric_id: 1"; "latency_unit: s" ])
+
+/// A passing check that took `seconds`, started at 1000 + `seconds`.
+let private passIn (monitor: EndpointMonitor) (seconds: int) =
+    monitor.OnVerdict(Passed(float seconds), 1000L + int64 seconds)
 
 let private boundedPoints =
     test "metric points wait in check order while Cachet is down, and only the newest few are kept" (fun () ->
         task {
             let cachet = ScriptedCachet()
-            let sync = fourPointSync cachet
+            let monitor = fourPointMonitor cachet
             cachet.FailBefore <- fun _ -> Some(transient ())
-            sync.MarkReady(Nullable 1, up)
+            adopt monitor Operational up
 
             for i in 1..10 do
-                sync.Enqueue([ PushMetric(float i) ], 1000L + int64 i)
+                passIn monitor i
 
-            Expect.equal sync.Pending 4 "bounded"
+            Expect.equal monitor.Component.Pending 4 "bounded"
+            // Once the retries are at the oldest point kept, no older point is in flight any more.
+            do!
+                waitFor "the oldest kept point is retried" (fun () ->
+                    List.tryLast cachet.Attempts = Some(Push(1, 7.0, 1007L)))
+
             cachet.FailBefore <- fun _ -> None
-            do! waitFor "every kept point is pushed" (fun () -> sync.Pending = 0)
+            do! waitFor "every kept point is pushed" (fun () -> monitor.Component.Pending = 0)
             Expect.equal (pushedPoints cachet) [ for i in 7..10 -> float i, 1000L + int64 i ] "the newest 4, in order"
         })
 
@@ -527,18 +534,18 @@ let private pointInFlight =
     test "a point in flight when the queue overflows does not push out a newer point" (fun () ->
         task {
             let cachet = ScriptedCachet()
-            let sync = fourPointSync cachet
+            let monitor = fourPointMonitor cachet
             let release = TaskCompletionSource()
             cachet.Hold <- release.Task
-            sync.MarkReady(Nullable 1, up)
-            sync.Enqueue([ PushMetric 1.0 ], 1001L)
+            adopt monitor Operational up
+            passIn monitor 1
             do! waitFor "the first point is in flight" (fun () -> cachet.Attempts.Length = 1)
 
             for i in 2..10 do
-                sync.Enqueue([ PushMetric(float i) ], 1000L + int64 i)
+                passIn monitor i
 
             release.SetResult()
-            do! waitFor "every kept point is pushed" (fun () -> sync.Pending = 0)
+            do! waitFor "every kept point is pushed" (fun () -> monitor.Component.Pending = 0)
 
             Expect.equal
                 (pushedPoints cachet)
@@ -550,19 +557,20 @@ let private gatedByReady =
     test "nothing is written before the start-up reads are done" (fun () ->
         task {
             let cachet = ScriptedCachet()
-            let endpoint = endpointWith [ "UPDATE_STATUS"; "CREATE_INCIDENT" ] []
-            let sync = (monitorOn cachet quick endpoint).Sync
-            let policy = MonitorCore.PolicyOf endpoint
 
-            let step =
-                MonitorCore.Step(policy, MonitorCore.Adopt(policy, Operational, up), failed Partial)
+            let monitor =
+                monitorOn cachet quick (endpointWith [ "UPDATE_STATUS"; "CREATE_INCIDENT" ] [])
 
-            sync.Enqueue(step.Commands, 1_700_000_000L)
+            feed monitor [ failed Partial ]
             do! Task.Delay 200
             Expect.isEmpty cachet.Attempts "no call while the reads are not done"
-            sync.MarkReady(Nullable 1, up)
-            do! waitFor "the writes go once ready" (fun () -> sync.Pending = 0)
-            Expect.equal cachet.Acknowledged [ Create(1, 3) ] "the incident (which also sets the status)"
+            adopt monitor Operational up
+            do! waitFor "the writes go once ready" (fun () -> monitor.Component.Pending = 0)
+
+            Expect.equal
+                cachet.Acknowledged
+                [ Create(1, 3); SetStatus(1, 3) ]
+                "the incident (with its status), then the status"
         })
 
 let private boundedConcurrency =
@@ -575,29 +583,30 @@ let private boundedConcurrency =
 
             use gate = new CachetWriteGate(options)
 
-            let syncs =
+            let monitors =
                 [
                     for id in 1..12 ->
-                        let endpoint =
-                            { endpointWith [ "UPDATE_STATUS" ] [] with
-                                ComponentId = id
-                            }
-
-                        EndpointSync(endpoint, cachet, gate, options, TimeProvider.System, NullLogger.Instance)
+                        { endpointWith [ "UPDATE_STATUS" ] [] with
+                            ComponentId = id
+                        }
+                        |> monitorWith cachet options gate NullLogger.Instance
                 ]
 
-            for sync in syncs do
-                sync.MarkReady(Nullable 1, up)
-                sync.Enqueue([ SetComponentStatus PartialOutage ], 0L)
+            for monitor in monitors do
+                adopt monitor Operational up
+                feed monitor [ failed Partial ]
 
-            do! waitFor "every status is written" (fun () -> syncs |> List.forall (fun s -> s.Pending = 0))
+            do!
+                waitFor "every status is written" (fun () ->
+                    monitors |> List.forall (fun m -> m.Component.Pending = 0))
+
             Expect.equal cachet.Acknowledged.Length 12 "all written"
             Expect.equal cachet.MaxInFlight 3 "at most 3 in flight, and the gate was used to the full"
         })
 
 let private adoptionReplay =
     test
-        "verdicts seen before Cachet answered are replayed on the adopted state: one incident, no stale points"
+        "checks seen before Cachet answered count on the adopted state: one incident, points with their check times"
         (fun () ->
             task {
                 let cachet = ScriptedCachet()
@@ -613,10 +622,21 @@ let private adoptionReplay =
                 feed monitor [ failed Partial; failed Partial; failed Partial ]
                 do! Task.Delay 100
                 Expect.isEmpty cachet.Attempts "nothing written before adoption"
-                monitor.Adopt(Operational, up)
+                adopt monitor (Operational) (up)
                 do! settled monitor
-                Expect.equal cachet.Acknowledged [ Create(1, 3) ] "opened once, without replayed metric points"
-                Expect.equal monitor.Shown PartialOutage "down after the replay"
+
+                Expect.equal
+                    cachet.Acknowledged
+                    [
+                        Create(1, 3)
+                        SetStatus(1, 3)
+                        Push(1, 0.05, 1_700_000_000L)
+                        Push(1, 0.05, 1_700_000_001L)
+                        Push(1, 0.05, 1_700_000_002L)
+                    ]
+                    "opened once; the points keep the times of their checks"
+
+                Expect.equal monitor.Component.State.Shown PartialOutage "down after the replay"
                 feed monitor [ failed Partial ]
                 do! settled monitor
                 Expect.equal (cachet.Acknowledged |> List.filter _.IsCreate |> List.length) 1 "still one incident"
@@ -642,7 +662,7 @@ let private startUp (fake: FakeCachet) (monitors: EndpointMonitor list) (options
 
         use service =
             new CachetSyncService(
-                MonitorSet monitors,
+                ComponentSet(monitors |> List.map (fun (m: EndpointMonitor) -> m.Component)),
                 clientOf fake,
                 gate,
                 options,
@@ -655,9 +675,13 @@ let private startUp (fake: FakeCachet) (monitors: EndpointMonitor list) (options
 
         do! service.StartAsync CancellationToken.None
 
-        match service.ExecuteTask with
-        | null -> failtest "the service did not start"
-        | reads -> do! reads.WaitAsync(TimeSpan.FromSeconds 5.0)
+        // The service goes on with periodic resyncs after the start-up reads: wait for their outcome only.
+        do!
+            waitFor "the start-up reads end" (fun () ->
+                runState.Ready
+                || (match runState.Failure with
+                    | null -> false
+                    | _ -> true))
 
         return runState, lifetime
     }
@@ -678,16 +702,17 @@ let private startUpAdopts =
             task {
                 fake.AddComponent("api", 3) |> ignore
                 fake.AddComponent "web" |> ignore
-                fake.AddIncident("api is unavailable", 1, componentId = 1) |> ignore
                 let api = componentMonitor fake 1
                 let web = componentMonitor fake 2
+                // Named with the endpoint's outage title, as an earlier version or the original tool named it.
+                fake.AddIncident(api.Endpoint.Titles.Outage, 1, componentId = 1) |> ignore
                 let! (runState: RunState), (lifetime: Lifetime) = startUp fake [ api; web ] quick
                 Expect.isTrue runState.Ready "ready"
                 Expect.isFalse lifetime.Stopped "running"
-                Expect.equal api.Shown PartialOutage "api adopted as partial outage"
-                Expect.equal api.Sync.OpenIncidentId (Nullable 1) "with its open incident"
-                Expect.equal web.Shown Operational "web adopted as operational"
-                Expect.equal web.Sync.OpenIncidentId up "without an incident"
+                Expect.equal api.Component.State.Shown PartialOutage "api adopted as partial outage"
+                Expect.equal (api.Component.State.Incident |> Option.bind _.Id) (Some 1) "with its open incident"
+                Expect.equal web.Component.State.Shown Operational "web adopted as operational"
+                Expect.equal web.Component.State.Incident None "without an incident"
                 do! expectResolved fake api
             }))
 
@@ -704,7 +729,7 @@ let private startUpNotFound =
 
                 match runState.Failure with
                 | null -> failtest "a failure is recorded"
-                | failure -> Expect.stringContains failure "1 endpoint(s)" "naming how many endpoints are wrong"
+                | failure -> Expect.stringContains failure "1 component(s)" "naming how many components are wrong"
 
                 feed missing [ failed Partial ]
                 do! Task.Delay 100
@@ -717,10 +742,13 @@ let private dryRun =
             let logger = RecordingLogger<DryRunCachet>(LogLevel.None)
             let endpoint = endpointWith [ "UPDATE_STATUS"; "CREATE_INCIDENT" ] []
             let monitor = monitorOn (DryRunCachet logger) quick endpoint
-            monitor.StartUnknown()
-            feed monitor [ failed Partial; failed Major; passed ]
-            do! settled monitor
-            Expect.equal monitor.Sync.OpenIncidentId up "the dry-run incident was resolved"
+            startUnknown monitor
+
+            for verdict in [ failed Partial; failed Major; passed ] do
+                feed monitor [ verdict ]
+                do! settled monitor
+
+            Expect.equal monitor.Component.State.Incident None "the dry-run incident was resolved"
             let lines = logger.Entries |> List.map _.Text
 
             for expected in

@@ -6,6 +6,7 @@ open System
 open System.Threading.Tasks
 open Microsoft.Extensions.Logging.Abstractions
 open Expecto
+open CachetMonitor.Tests.Support.ComponentHarness
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Cachet
@@ -209,13 +210,7 @@ let private monitorOver (client: ICachetApi) (endpoint: Endpoint) =
 
     let gate = new CachetWriteGate(options)
 
-    let sync =
-        EndpointSync(endpoint, client, gate, options, TimeProvider.System, NullLogger.Instance)
-
-    let webhooks =
-        new WebhookSender([||], new Net.Http.HttpClient(), NullLogger<WebhookSender>.Instance)
-
-    EndpointMonitor(endpoint, sync, webhooks, NullLogger.Instance), gate
+    monitorWith client options gate NullLogger.Instance endpoint, gate
 
 let private classScenarios =
     [
@@ -233,7 +228,7 @@ let private classScenarios =
                 |> fun e -> { e with ComponentId = api.Id }
 
             let monitor, gate = monitorOver client endpoint
-            monitor.Adopt(ComponentStatus.Operational, Nullable())
+            adopt monitor (ComponentStatus.Operational) (Nullable())
 
             let failed =
                 Failed
@@ -247,7 +242,7 @@ let private classScenarios =
 
             let! converged =
                 eventually (seconds 10.0) (fun () ->
-                    monitor.Sync.Pending = 0
+                    monitor.Component.Pending = 0
                     && (incidentsOf cachet api.Id).Length = 1
                     && statusOf cachet api.Id = 3)
 

@@ -12,6 +12,7 @@ open System.Net.Sockets
 open System.Threading
 open System.Threading.Tasks
 open Expecto
+open CachetMonitor.Tests.Support.ComponentHarness
 open Microsoft.Extensions.Logging
 open Microsoft.Extensions.Logging.Abstractions
 open Microsoft.Extensions.Time.Testing
@@ -98,17 +99,16 @@ module Harness =
     let dryRunMonitor (endpoint: Endpoint) (logger: ILogger) =
         let options = CachetWriteOptions()
 
-        let sync =
-            EndpointSync(
-                endpoint,
-                DryRunCachet(NullLogger<DryRunCachet>.Instance),
-                new CachetWriteGate(options),
-                options,
-                TimeProvider.System,
-                NullLogger.Instance
-            )
+        let monitor =
+            monitorWith
+                (DryRunCachet(NullLogger<DryRunCachet>.Instance))
+                options
+                (new CachetWriteGate(options))
+                logger
+                endpoint
 
-        EndpointMonitor(endpoint, sync, noWebhooks, logger)
+        startUnknown monitor
+        monitor
 
 open Harness
 
@@ -119,11 +119,7 @@ type private Running
     let statistics = CheckStatistics()
 
     let monitors =
-        endpoints
-        |> List.map (fun endpoint ->
-            let monitor = dryRunMonitor endpoint monitorLogger
-            monitor.StartUnknown()
-            monitor)
+        endpoints |> List.map (fun endpoint -> dryRunMonitor endpoint monitorLogger)
 
     let scheduler =
         new CheckScheduler(MonitorSet monitors, prober, statistics, time, logger)

@@ -1,0 +1,668 @@
+namespace CachetMonitor.Domain
+
+/// The decisions for one Cachet component, driven by its endpoints: each endpoint debounces its own checks
+/// (`allowed_fails`, `success_threshold`); the component shows the worst severity among its down endpoints and
+/// has at most one open incident of ours. A fold of events into a state and the commands that make Cachet show
+/// it; the outcomes of incident writes come back as events, so the core alone knows the open incident. Pure.
+/// See docs/component-model.md for the worked cases.
+[<RequireQualifiedAccess>]
+module ComponentMonitor =
+    /// The `meta` key that marks incidents this monitor created.
+    [<Literal>]
+    let TagKey = "cachet_monitor"
+
+    /// The tag value written on a component's incidents.
+    let tagOf (componentId: int) =
+        componentId.ToString(System.Globalization.CultureInfo.InvariantCulture)
+
+    /// The component plans of a config: endpoints grouped by `component_id`, both in config order.
+    let plans (endpoints: Endpoint list) : ComponentPlan list =
+        endpoints
+        |> List.groupBy (fun endpoint -> endpoint.ComponentId)
+        |> List.map (fun (componentId, members) ->
+            {
+                ComponentId = componentId
+                Members =
+                    members
+                    |> List.map (fun endpoint ->
+                        {
+                            Endpoint = endpoint
+                            Policy = Monitor.policyOf endpoint
+                        })
+            })
+
+    let private fresh =
+        {
+            Failures = 0
+            Successes = 0
+            Down = None
+            Checked = false
+        }
+
+    /// The state before Cachet has been read: every endpoint unchecked, nothing known of Cachet.
+    let initial (plan: ComponentPlan) : ComponentState =
+        {
+            Plan = plan
+            Members = plan.Members |> List.map (fun m -> m.Name, fresh) |> Map.ofList
+            Adopted = false
+            Shown = Unknown
+            Incident = None
+            Announced = None
+            Foreign = []
+            Strays = []
+            Suppressed = false
+            Retiring = false
+            Pending = None
+            NextWrite = 1
+            Version = 0
+        }
+
+    let private has action (m: Member) = m.Policy.Actions.Contains action
+
+    /// Endpoints whose failures show on the component (directly, or through the incident they open).
+    let private drives (m: Member) =
+        has UpdateStatus m || has CreateIncident m
+
+    let private membersOf (state: ComponentState) =
+        state.Plan.Members
+        |> List.map (fun m -> m, Map.tryFind m.Name state.Members |> Option.defaultValue fresh)
+
+    /// The worst down severity among the endpoints `filter` keeps, with the first (in config order) that has it.
+    let private lead filter (state: ComponentState) : (Member * DownReason) option =
+        membersOf state
+        |> List.fold
+            (fun best (m, s) ->
+                match s.Down, best with
+                | Some down, None when filter m -> Some(m, down)
+                | Some down, Some(_, worst: DownReason) when
+                    filter m && Severity.rank down.Severity > Severity.rank worst.Severity
+                    ->
+                    Some(m, down)
+                | _ -> best)
+            None
+
+    let private worseStatus a b =
+        if ComponentStatus.toCode b > ComponentStatus.toCode a then
+            b
+        else
+            a
+
+    /// The status the component must show: the worst severity among its down endpoints (operational when none),
+    /// never better than the floor of a foreign incident that is open.
+    let target (state: ComponentState) : ComponentStatus =
+        let own =
+            match lead drives state with
+            | Some(_, down) -> Severity.toComponentStatus down.Severity
+            | None -> Operational
+
+        state.Foreign |> List.fold (fun acc f -> worseStatus acc f.Floor) own
+
+    let private anyConfirmed (state: ComponentState) =
+        membersOf state
+        |> List.exists (fun (m, s) -> has CreateIncident m && (s.Down |> Option.exists (fun d -> d.Confirmed)))
+
+    /// The incident the component should have, with the endpoint that sets its title: opened only by an
+    /// endpoint that crossed its own threshold, kept while any endpoint with CREATE_INCIDENT is down.
+    let private wantedIncident (state: ComponentState) =
+        match lead (has CreateIncident) state with
+        | Some _ when state.Suppressed || state.Retiring -> None
+        | Some _ as found when state.Incident.IsSome || state.Announced.IsSome || anyConfirmed state -> found
+        | _ -> None
+
+    let private titleOf (m: Member) (down: DownReason) =
+        Titles.forSeverity m.Policy.Titles down.Severity
+
+    let private messageOf (m: Member) (down: DownReason) =
+        if down.Message = "" then titleOf m down else down.Message
+
+    /// The endpoint whose operational title resolves the incident: the first with CREATE_INCIDENT.
+    let private resolver (state: ComponentState) =
+        state.Plan.Members
+        |> List.tryFind (has CreateIncident)
+        |> Option.orElse (List.tryHead state.Plan.Members)
+
+    let private operationalTitle (state: ComponentState) =
+        resolver state
+        |> Option.map (fun m -> m.Policy.Titles.Operational)
+        |> Option.defaultValue ""
+
+    let private resolveMessage (state: ComponentState) =
+        let title = operationalTitle state
+
+        if state.Retiring then
+            $"{title} (no longer monitored)"
+        else
+            title
+
+    let private notify (state: ComponentState) event (endpoint: string) title message =
+        Notify
+            {
+                ComponentId = state.Plan.ComponentId
+                Endpoint = endpoint
+                Notice =
+                    {
+                        Event = event
+                        Title = title
+                        Message = message
+                    }
+            }
+
+    /// Webhooks for a change of the component's incident as decided (not as written: writes may coalesce).
+    let private announce (state: ComponentState) wanted =
+        match state.Announced, wanted with
+        | None, Some(m: Member, down) ->
+            [ notify state Opened m.Name (titleOf m down) (messageOf m down) ], Some down.Severity
+        | Some announced, Some(m, down) when announced <> down.Severity ->
+            [ notify state Changed m.Name (titleOf m down) (messageOf m down) ], Some down.Severity
+        | Some _, None ->
+            let name = resolver state |> Option.map (fun m -> m.Name) |> Option.defaultValue ""
+
+            let title = operationalTitle state
+            [ notify state Resolved name title title ], None
+        | announced, _ -> [], announced
+
+    /// The next write for our incident, when none is in flight: open, update or resolve.
+    let private nextOwnWrite (state: ComponentState) wanted status =
+        let write = state.NextWrite
+        let componentId = state.Plan.ComponentId
+
+        let pending sets stray =
+            Some
+                {
+                    Write = write
+                    Sets = sets
+                    Stray = stray
+                }
+
+        match state.Pending, state.Incident, wanted with
+        | Some _, _, _ -> state, []
+        | None, None, Some(m: Member, down: DownReason) ->
+            let visible = m.Policy.PublicIncidents
+
+            { state with
+                Incident =
+                    Some
+                        {
+                            Id = None
+                            Severity = down.Severity
+                            Visible = visible
+                        }
+                Pending = pending (Some status) None
+                NextWrite = write + 1
+            },
+            [
+                OpenIncident
+                    {
+                        Write = write
+                        ComponentId = componentId
+                        ComponentStatus = status
+                        Severity = down.Severity
+                        Title = titleOf m down
+                        Message = messageOf m down
+                        Visible = visible
+                        Tag = tagOf componentId
+                    }
+            ]
+        | None, Some({ Id = Some id } as incident), Some(m, down) when incident.Severity <> down.Severity ->
+            { state with
+                Incident =
+                    Some
+                        { incident with
+                            Severity = down.Severity
+                        }
+                Pending = pending (Some status) None
+                NextWrite = write + 1
+            },
+            [
+                UpdateIncident
+                    {
+                        Write = write
+                        ComponentId = componentId
+                        IncidentId = id
+                        ComponentStatus = status
+                        Severity = down.Severity
+                        Title = titleOf m down
+                        Message = messageOf m down
+                        Visible = incident.Visible
+                    }
+            ]
+        | None, Some({ Id = Some id } as incident), None ->
+            { state with
+                Incident = None
+                Pending = pending (Some status) None
+                NextWrite = write + 1
+            },
+            [
+                ResolveIncident
+                    {
+                        Write = write
+                        ComponentId = componentId
+                        IncidentId = id
+                        Message = resolveMessage state
+                        Visible = incident.Visible
+                        ComponentStatus = Some status
+                    }
+            ]
+        | _ -> state, []
+
+    /// The next incident write, when none is in flight: our incident's, else the resolve of a stray duplicate.
+    let private nextIncidentWrite (state: ComponentState) wanted status =
+        match nextOwnWrite state wanted status with
+        | next, [] when state.Pending.IsNone ->
+            match state.Strays with
+            | stray :: _ ->
+                let write = state.NextWrite
+
+                { next with
+                    Pending =
+                        Some
+                            {
+                                Write = write
+                                Sets = None
+                                Stray = Some stray
+                            }
+                    NextWrite = write + 1
+                },
+                [
+                    ResolveIncident
+                        {
+                            Write = write
+                            ComponentId = state.Plan.ComponentId
+                            IncidentId = stray
+                            Message = resolveMessage state
+                            Visible = true
+                            ComponentStatus = None
+                        }
+                ]
+            | [] -> next, []
+        | decided -> decided
+
+    /// Brings Cachet's side up to date with the endpoints' truth: status, incident (one write at a time), webhooks.
+    let private reconcile (state: ComponentState) : ComponentState * ComponentCommand list =
+        if not state.Adopted then
+            state, []
+        else
+            let state =
+                if Option.isNone (lead (has CreateIncident) state) then
+                    { state with Suppressed = false }
+                else
+                    state
+
+            let wanted = wantedIncident state
+            let status = target state
+            // While suppressed (our incident refused or resolved by a person) webhooks wait for the recovery.
+            let hooks, announced =
+                if state.Suppressed then
+                    [], state.Announced
+                else
+                    announce state wanted
+
+            let anyChecked = state.Members |> Map.exists (fun _ s -> s.Checked)
+
+            let statusCommands =
+                if
+                    anyChecked
+                    && status <> state.Shown
+                    && state.Plan.Members |> List.exists (has UpdateStatus)
+                then
+                    [
+                        SetStatus
+                            {
+                                ComponentId = state.Plan.ComponentId
+                                Status = status
+                            }
+                    ]
+                else
+                    []
+
+            let shown = if List.isEmpty statusCommands then state.Shown else status
+
+            let next, incidentCommands =
+                nextIncidentWrite
+                    { state with
+                        Announced = announced
+                        Shown = shown
+                    }
+                    wanted
+                    status
+
+            let writes = statusCommands @ incidentCommands
+
+            { next with
+                Version =
+                    (if List.isEmpty writes then
+                         next.Version
+                     else
+                         next.Version + 1)
+            },
+            writes @ hooks
+
+    let private saturatingIncrement n =
+        if n = System.Int32.MaxValue then n else n + 1
+
+    /// One endpoint's debouncing: down after `allowed_fails + 1` consecutive failures with the crossing check's
+    /// severity; while down a new severity applies at once; up after `success_threshold` consecutive passes.
+    let private checkMember (policy: Policy) (s: MemberState) verdict =
+        match verdict with
+        | Passed _ ->
+            let successes = saturatingIncrement s.Successes
+
+            {
+                Failures = 0
+                Successes = successes
+                Down =
+                    (if successes >= policy.SuccessThreshold then
+                         None
+                     else
+                         s.Down)
+                Checked = true
+            }
+        | Failed failure ->
+            let failures = saturatingIncrement s.Failures
+            let crossed = failures > policy.AllowedFails
+
+            let down =
+                match s.Down with
+                | Some down when down.Severity = failure.Severity ->
+                    Some
+                        { down with
+                            Confirmed = down.Confirmed || crossed
+                        }
+                | Some down ->
+                    Some
+                        {
+                            Severity = failure.Severity
+                            Message = failure.Message
+                            Confirmed = down.Confirmed || crossed
+                        }
+                | None when crossed ->
+                    Some
+                        {
+                            Severity = failure.Severity
+                            Message = failure.Message
+                            Confirmed = true
+                        }
+                | None -> None
+
+            {
+                Failures = failures
+                Successes = 0
+                Down = down
+                Checked = true
+            }
+
+    let private metricOf (m: Member) verdict unixSeconds =
+        let latency =
+            match verdict with
+            | Passed latency -> Some latency
+            | Failed failure -> failure.LatencySeconds
+
+        match latency, m.Endpoint.MetricId with
+        | Some seconds, Some metricId when has PushMetrics m ->
+            [
+                PushMetric
+                    {
+                        MetricId = metricId
+                        Endpoint = m.Name
+                        Value = LatencyUnit.fromSeconds m.Policy.LatencyUnit seconds
+                        UnixSeconds = unixSeconds
+                    }
+            ]
+        | _ -> []
+
+    /// Which of the unresolved incidents are ours: tagged, or named with one of the component's titles (incidents
+    /// from earlier versions and from the original tool). Without CREATE_INCIDENT nothing is ours or touched.
+    let private partition (state: ComponentState) (incidents: SeenIncident list) =
+        let titles =
+            state.Plan.Members
+            |> List.collect (fun m ->
+                [
+                    m.Policy.Titles.Outage
+                    m.Policy.Titles.Performance
+                    m.Policy.Titles.Operational
+                ])
+            |> Set.ofList
+
+        let ours, foreign =
+            incidents |> List.partition (fun i -> i.Tagged || titles.Contains i.Name)
+
+        if state.Plan.Members |> List.exists (has CreateIncident) then
+            ours, foreign
+        else
+            [], foreign
+
+    /// The down state an endpoint inherits from what Cachet shows, unless its own checks already decided.
+    let private inheritDown (policy: Policy) (s: MemberState) severity =
+        match s.Down, severity with
+        | None, Some severity when not (s.Checked && s.Successes >= policy.SuccessThreshold && s.Failures = 0) ->
+            { s with
+                Down =
+                    Some
+                        {
+                            Severity = severity
+                            Message = ""
+                            Confirmed = false
+                        }
+            }
+        | _ -> s
+
+    let private adopt (state: ComponentState) (view: CachetView) =
+        let ours, foreign = partition state view.Incidents
+
+        let shownSeverity =
+            match Severity.ofComponentStatus view.Status, ours with
+            | Some severity, _ -> Some severity
+            | None, _ :: _ -> Some Partial
+            | None, [] -> None
+
+        let incident =
+            match ours, shownSeverity with
+            | newest :: _, Some severity ->
+                Some
+                    {
+                        Id = Some newest.Id
+                        Severity = severity
+                        Visible = newest.Visible
+                    }
+            | _ -> None
+
+        let members =
+            state.Plan.Members
+            |> List.map (fun m ->
+                let s = Map.tryFind m.Name state.Members |> Option.defaultValue fresh
+                m.Name, (if drives m then inheritDown m.Policy s shownSeverity else s))
+            |> Map.ofList
+
+        { state with
+            Members = members
+            Adopted = true
+            Shown = view.Status
+            Incident = incident
+            // Kept when no incident is found (a new Cachet instance): webhooks already told of this outage.
+            Announced = incident |> Option.map (fun i -> i.Severity) |> Option.orElse state.Announced
+            Foreign =
+                foreign
+                |> List.map (fun i ->
+                    {
+                        Id = i.Id
+                        Floor = i.ComponentStatus |> Option.defaultValue view.Status
+                    })
+            Strays = ours |> List.skip (min 1 ours.Length) |> List.map (fun i -> i.Id)
+            Suppressed = false
+            Pending = None
+            Version = state.Version + 1
+        }
+
+    let private resync (state: ComponentState) (view: CachetView) =
+        let ours, foreign = partition state view.Incidents
+        let ourIds = ours |> List.map (fun i -> i.Id)
+        let anyDown = (lead (has CreateIncident) state).IsSome
+
+        let incident, strays, suppressed, announced =
+            match state.Incident with
+            | Some { Id = Some id } when List.contains id ourIds ->
+                state.Incident, ourIds |> List.filter ((<>) id), state.Suppressed, state.Announced
+            | Some _ ->
+                // A person resolved (or deleted) our incident: forget it, and open none until all recover.
+                None, ourIds, anyDown, None
+            | None ->
+                match ours, lead (has CreateIncident) state with
+                | newest :: rest, Some(_, down) when not state.Suppressed ->
+                    Some
+                        {
+                            Id = Some newest.Id
+                            Severity = down.Severity
+                            Visible = newest.Visible
+                        },
+                    rest |> List.map (fun i -> i.Id),
+                    false,
+                    state.Announced
+                | _ -> None, ourIds, state.Suppressed, state.Announced
+
+        let known = state.Foreign |> List.map (fun f -> f.Id, f.Floor) |> Map.ofList
+
+        let floorOf (i: SeenIncident) =
+            match Map.tryFind i.Id known, i.ComponentStatus with
+            | Some floor, _ -> floor
+            | None, Some status -> status
+            // A person who opened it changed the status with it (2.x) when Cachet shows another than ours.
+            | None, None ->
+                if view.Status <> state.Shown then
+                    view.Status
+                else
+                    Operational
+
+        { state with
+            Shown = view.Status
+            Incident = incident
+            Strays = strays
+            Suppressed = suppressed
+            Announced = announced
+            Foreign = foreign |> List.map (fun i -> { Id = i.Id; Floor = floorOf i })
+        }
+
+    /// Applies the outcome of the pending write `write`; an outcome of a write no longer pending is ignored.
+    let private acknowledge (state: ComponentState) write (apply: PendingWrite -> ComponentState -> ComponentState) =
+        match state.Pending with
+        | Some pending when pending.Write = write ->
+            let settled =
+                { state with
+                    Pending = None
+                    Version = state.Version + 1
+                    Strays =
+                        match pending.Stray with
+                        | Some stray -> state.Strays |> List.filter ((<>) stray)
+                        | None -> state.Strays
+                }
+
+            reconcile (apply pending settled)
+        | _ -> state, []
+
+    let private shows (pending: PendingWrite) (state: ComponentState) =
+        { state with
+            Shown = pending.Sets |> Option.defaultValue state.Shown
+        }
+
+    /// Hot reload: endpoints whose config is unchanged keep their state; new or changed ones start from what
+    /// the component shows.
+    let private reconfigure (state: ComponentState) (plan: ComponentPlan) =
+        let inherited = Severity.ofComponentStatus state.Shown
+
+        let members =
+            plan.Members
+            |> List.map (fun m ->
+                let before = state.Plan.Members |> List.tryFind (fun o -> o.Name = m.Name)
+
+                match before, Map.tryFind m.Name state.Members with
+                | Some old, Some s when old = m -> m.Name, s
+                | _ when state.Adopted && drives m -> m.Name, inheritDown m.Policy fresh inherited
+                | _ -> m.Name, fresh)
+            |> Map.ofList
+
+        { state with
+            Plan = plan
+            Members = members
+        }
+
+    /// Folds one event into the component's state: the new state and the commands that make Cachet show it, in
+    /// order (metric point, component status, incident write, webhooks). Nothing is written before `Adopted`; at
+    /// most one incident write is in flight, so a flapping endpoint never queues more than its current truth.
+    let step (state: ComponentState) (event: ComponentEvent) : ComponentState * ComponentCommand list =
+        match event with
+        | Checked(name, verdict, unixSeconds) ->
+            match state.Plan.Members |> List.tryFind (fun m -> m.Name = name), Map.tryFind name state.Members with
+            | Some m, Some s when not state.Retiring ->
+                let next, commands =
+                    reconcile
+                        { state with
+                            Members = Map.add name (checkMember m.Policy s verdict) state.Members
+                        }
+
+                next, metricOf m verdict unixSeconds @ commands
+            | _ -> state, []
+        | Adopted view -> reconcile (adopt state view)
+        | Resynced(view, version) ->
+            if state.Adopted && version = state.Version && state.Pending.IsNone then
+                reconcile (resync state view)
+            else
+                state, []
+        | IncidentOpened(write, incidentId) ->
+            acknowledge state write (fun pending s ->
+                match s.Incident with
+                | Some incident ->
+                    { shows pending s with
+                        Incident = Some { incident with Id = Some incidentId }
+                    }
+                // Cannot happen while the create is pending; kept total: a stray to resolve.
+                | None ->
+                    { s with
+                        Strays = s.Strays @ [ incidentId ]
+                    })
+        | IncidentWritten write -> acknowledge state write shows
+        | IncidentGone write ->
+            acknowledge state write (fun pending s ->
+                match pending.Stray, s.Incident with
+                | None, Some _ ->
+                    { s with
+                        Incident = None
+                        Announced = None
+                        Suppressed = (lead (has CreateIncident) s).IsSome
+                    }
+                | _ -> s)
+        | IncidentRefused write ->
+            acknowledge state write (fun pending s ->
+                match pending.Stray, s.Incident with
+                | None, Some { Id = None } ->
+                    { s with
+                        Incident = None
+                        Suppressed = true
+                    }
+                | _ -> s)
+        | Reconfigured plan -> reconcile (reconfigure state plan)
+        | CachetChanged ->
+            { state with
+                Adopted = false
+                Shown = Unknown
+                Incident = None
+                Foreign = []
+                Strays = []
+                Suppressed = false
+                Pending = None
+                Version = state.Version + 1
+            },
+            []
+        | Retired ->
+            reconcile
+                { state with
+                    Retiring = true
+                    Members = state.Members |> Map.map (fun _ s -> { s with Down = None; Checked = true })
+                }
+
+    /// True when nothing of ours is left to write for a retired component (it can be dropped).
+    let isSettled (state: ComponentState) =
+        state.Pending.IsNone && state.Incident.IsNone && List.isEmpty state.Strays
+
+    /// Every endpoint's down severity, in config order (`None` while up), for logs and metrics.
+    let downSeverities (state: ComponentState) =
+        membersOf state
+        |> List.map (fun (m, s) -> m.Name, s.Down |> Option.map (fun d -> d.Severity))
