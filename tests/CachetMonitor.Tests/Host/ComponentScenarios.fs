@@ -1,0 +1,211 @@
+/// The component model end to end: the real executable against the fake Cachet, with several endpoints on one
+/// component, people's incidents, restarts and reloads.
+module CachetMonitor.Tests.Host.ComponentScenarios
+
+open System
+open System.IO
+open System.Threading.Tasks
+open Expecto
+open CachetMonitor.FakeServers
+open CachetMonitor.Tests.Host.MonitorProcess
+open CachetMonitor.Tests.Host.ScenarioSupport
+
+let private token = "component-token-0001"
+let private SIGHUP = 1
+
+let private statusAndIncidents =
+    statusExpectation @ [ "action: [UPDATE_STATUS, CREATE_INCIDENT]" ]
+
+/// Replaces the file the way editors do: write a new file, then rename it over the old one.
+let private replace (path: string) (text: string) =
+    let temporary = path + ".new"
+    File.WriteAllText(temporary, text)
+    File.Move(temporary, path, true)
+
+/// Starts the daemon on `path` and waits for its start-up reads.
+let private startOn (path: string) =
+    task {
+        let running = start [ "run"; path; "--log-level"; "Debug" ] []
+        do! waitFor running "start-up reads done" (fun () -> running.Output.Contains "Start-up reads done")
+        return running
+    }
+
+/// Expects a condition to hold for `span` (it must not change while the daemon keeps checking).
+let private holds (span: TimeSpan) (running: Running) (what: string) (condition: unit -> bool) =
+    task {
+        let until = DateTimeOffset.UtcNow + span
+
+        while DateTimeOffset.UtcNow < until do
+            Expect.isTrue (condition ()) $"{what}\n--- monitor output ---\n{running.Output}"
+            do! Task.Delay 100
+    }
+
+let private openIncidents (cachet: FakeCachet) componentId =
+    incidentsOf cachet componentId |> List.filter (fun i -> i.Status < 4)
+
+[<Tests>]
+let tests =
+    testSequenced
+    <| testList
+        "components end to end"
+        [
+            testTask
+                "the original README's two endpoints on one component: one recovering leaves the outage; a restart does not resolve it; the last recovery does" {
+                let! (stage: Stage) = Stage.StartAsync(token)
+                use _ = stage
+                let target, cachet, site = stage.Target, stage.Cachet, stage.Api
+
+                let yaml =
+                    config
+                        cachet.BaseUrl
+                        token
+                        [
+                            endpointYaml "Amazon" (target.Url "/amazon") site.Id statusAndIncidents
+                            endpointYaml "Insecure-site" (target.Url "/insecure") site.Id statusAndIncidents
+                        ]
+                        []
+
+                let path = stage.Dir.Write("config.yml", yaml)
+                File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                target.Set("/amazon", TargetBehaviour.WithStatus 503)
+                target.Set("/insecure", TargetBehaviour.WithStatus 503)
+                let! first = startOn path
+
+                do!
+                    waitFor first "one incident opens for the component" (fun () ->
+                        (openIncidents cachet site.Id).Length = 1 && statusOf cachet site.Id = 3)
+
+                target.Set("/amazon", TargetBehaviour.Ok())
+
+                do!
+                    holds (seconds 1.5) first "Amazon's recovery leaves the outage and its incident" (fun () ->
+                        (openIncidents cachet site.Id).Length = 1 && statusOf cachet site.Id = 3)
+
+                let! _ = stopWith SIGTERM (seconds 5.0) first
+                use! second = startOn path
+
+                do!
+                    holds (seconds 1.5) second "after the restart the healthy endpoint does not resolve it" (fun () ->
+                        (openIncidents cachet site.Id).Length = 1 && statusOf cachet site.Id = 3)
+
+                target.Set("/insecure", TargetBehaviour.Ok())
+
+                do!
+                    waitFor second "the last recovery resolves it" (fun () ->
+                        (openIncidents cachet site.Id).IsEmpty && statusOf cachet site.Id = 1)
+
+                Expect.equal (incidentsOf cachet site.Id).Length 1 "one incident in all"
+                let! _ = stopWith SIGTERM (seconds 5.0) second
+                ()
+            }
+
+            testTask "a person's incident is neither adopted nor resolved, and the status is not set better than it" {
+                let! (stage: Stage) = Stage.StartAsync(token, status = 3)
+                use _ = stage
+                let cachet, api = stage.Cachet, stage.Api
+                let person = cachet.AddIncident("Database maintenance", 2, componentId = api.Id)
+
+                let path =
+                    stage.Dir.Write("config.yml", stage.Config "UPDATE_STATUS, CREATE_INCIDENT")
+
+                File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                use! running = startOn path
+                do! waitFor running "checks pass" (fun () -> stage.Target.Hits "/health" >= 5)
+
+                do!
+                    holds (seconds 1.0) running "the person's incident and its outage stay" (fun () ->
+                        (cachet.Incident person.Id |> nonNull).Status = 2 && statusOf cachet api.Id = 3)
+
+                Expect.isEmpty (requestsTo cachet "POST" $"/api/v1/incidents/{person.Id}") "never updated"
+                Expect.isEmpty (requestsTo cachet "PUT" $"/api/v1/incidents/{person.Id}") "never changed"
+                Expect.equal (incidentsOf cachet api.Id).Length 1 "no incident of ours either"
+                let! _ = stopWith SIGTERM (seconds 5.0) running
+                ()
+            }
+
+            testTask
+                "a reload that removes a component resolves our incident on it, saying why, and puts its status back" {
+                let! (stage: Stage) = Stage.StartAsync(token)
+                use _ = stage
+                let target, cachet, api = stage.Target, stage.Cachet, stage.Api
+                let other = cachet.AddComponent("other", 1)
+
+                let yamlWith endpoints =
+                    config cachet.BaseUrl token endpoints []
+
+                let apiEndpoint =
+                    endpointYaml "api" (target.Url "/health") api.Id statusAndIncidents
+
+                let otherEndpoint =
+                    endpointYaml "other" (target.Url "/other") other.Id statusAndIncidents
+
+                let path = stage.Dir.Write("config.yml", yamlWith [ apiEndpoint; otherEndpoint ])
+                File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                target.Set("/health", TargetBehaviour.WithStatus 503)
+                use! running = startOn path
+                do! waitFor running "the incident opens" (fun () -> (openIncidents cachet api.Id).Length = 1)
+                replace path (yamlWith [ otherEndpoint ])
+
+                do!
+                    waitFor running "our incident is resolved and the status put back" (fun () ->
+                        (openIncidents cachet api.Id).IsEmpty && statusOf cachet api.Id = 1)
+
+                let incident = incidentsOf cachet api.Id |> List.exactlyOne
+
+                Expect.stringContains
+                    (incident.Updates |> Seq.last).Message
+                    "no longer monitored"
+                    "the resolution says why"
+
+                let! _ = stopWith SIGTERM (seconds 5.0) running
+                ()
+            }
+
+            testTask
+                "a reload that points api_url at another Cachet adopts that one afresh and leaves the old one alone" {
+                let! (stage: Stage) = Stage.StartAsync(token)
+                use _ = stage
+                let target, old = stage.Target, stage.Cachet
+                let! (next: FakeCachet) = FakeCachet.StartAsync()
+                use _ = next
+                next.AddToken token
+                let moved = next.AddComponent("api", 1)
+                Expect.equal moved.Id stage.Api.Id "the same component id on both"
+
+                let path =
+                    stage.Dir.Write("config.yml", stage.Config "UPDATE_STATUS, CREATE_INCIDENT")
+
+                File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                target.Set("/health", TargetBehaviour.WithStatus 503)
+                use! running = startOn path
+
+                do!
+                    waitFor running "the incident opens on the first" (fun () ->
+                        (openIncidents old moved.Id).Length = 1)
+
+                let writesBefore = old.Requests.Count
+                replace path ((File.ReadAllText path).Replace(old.BaseUrl, next.BaseUrl))
+                running.Signal SIGHUP
+
+                do!
+                    waitFor running "the outage is written to the new Cachet" (fun () ->
+                        (openIncidents next moved.Id).Length = 1 && statusOf next moved.Id = 3)
+
+                target.Set("/health", TargetBehaviour.Ok())
+
+                do!
+                    waitFor running "and resolved there" (fun () ->
+                        (openIncidents next moved.Id).IsEmpty && statusOf next moved.Id = 1)
+
+                Expect.equal
+                    (old.Requests
+                     |> Seq.skip writesBefore
+                     |> Seq.filter (fun r -> r.Method <> "GET")
+                     |> Seq.length)
+                    0
+                    "nothing more written to the old Cachet"
+
+                let! _ = stopWith SIGTERM (seconds 5.0) running
+                ()
+            }
+        ]
