@@ -804,11 +804,107 @@ let private backoff =
                 delay >= asked && delay <= max asked options.MaxBackoff
         ]
 
+let private unexpectedError =
+    test "an unexpected error in a component's write loop is logged and counted, and the loop goes on" (fun () ->
+        task {
+            let cachet = ScriptedCachet()
+            let counters = SyncCounters()
+            let endpoint = endpointWith [ "UPDATE_STATUS"; "CREATE_INCIDENT" ] []
+
+            let sync =
+                ComponentSync(
+                    MonitorCore.Plans([ endpoint ])[0],
+                    cachet,
+                    new CachetWriteGate(quick),
+                    quick,
+                    Action<string, WebhookNotice>(fun _ _ -> ()),
+                    Func<string, string>(id),
+                    counters,
+                    TimeProvider.System,
+                    NullLogger.Instance
+                )
+
+            let monitor = EndpointMonitor(endpoint, sync)
+            let thrown = ref 0
+
+            cachet.FailBefore <-
+                fun _ ->
+                    if Interlocked.Increment(&thrown.contents) <= 2 then
+                        Some(InvalidOperationException "a bug" :> exn)
+                    else
+                        None
+
+            adopt monitor Operational up
+            feed monitor [ failed Partial ]
+            do! settled monitor
+            Expect.equal counters.WriteLoopFailures 2L "each error counted"
+
+            Expect.equal
+                cachet.Acknowledged
+                [ FindOpen 1; Create(1, 3); SetStatus(1, 3) ]
+                "then the writes go through (a retried create looks first)"
+        })
+
+let private metricsPerMetric =
+    test "two endpoints' metrics on one component take turns: a busy metric does not starve the other" (fun () ->
+        task {
+            let cachet = ScriptedCachet()
+
+            let options =
+                CachetWriteOptions(InitialBackoff = ms 5.0, MaxBackoff = ms 40.0, MaxPendingMetricPoints = 3)
+
+            let endpoints =
+                [
+                    endpointWith [ "PUSH_METRICS" ] [ "metric_id: 1"; "latency_unit: s" ]
+                    { endpointWith [ "PUSH_METRICS" ] [ "metric_id: 2"; "latency_unit: s" ] with
+                        Name = "second"
+                    }
+                ]
+
+            let sync =
+                componentWith
+                    cachet
+                    options
+                    (new CachetWriteGate(options))
+                    (fun _ _ -> ())
+                    NullLogger.Instance
+                    endpoints
+
+            let first = EndpointMonitor(endpoints[0], sync)
+            let second = EndpointMonitor(endpoints[1], sync)
+            cachet.FailBefore <- fun _ -> Some(transient ())
+            sync.Apply(MonitorCore.Adopted(1, []))
+
+            for i in 1..10 do
+                first.OnVerdict(Passed(float i), 1000L + int64 i)
+
+            second.OnVerdict(Passed 99.0, 2000L)
+            Expect.equal sync.Pending 4 "each metric bounded on its own: 3 + 1"
+            do! waitFor "a point of the first metric is being retried" (fun () -> not cachet.Attempts.IsEmpty)
+            cachet.FailBefore <- fun _ -> None
+            do! waitFor "every point is pushed" (fun () -> sync.Pending = 0)
+
+            let pushed = pushedPoints cachet
+            Expect.contains pushed (99.0, 2000L) "the second metric's point went out"
+
+            Expect.equal
+                (pushed
+                 |> List.filter (fun (v, _) -> v <> 99.0)
+                 |> List.map fst
+                 |> List.sort
+                 |> List.distinct
+                 |> List.filter (fun v -> v >= 8.0))
+                [ 8.0; 9.0; 10.0 ]
+                "the newest 3 of the first"
+        })
+
 [<Tests>]
 let tests =
     testList
         "reconciler"
         [
+            unexpectedError
+            metricsPerMetric
             inOrder
             lastWriterWins
             refusedStatusKeepsNewer
