@@ -27,7 +27,7 @@ public sealed record CachetFault
     /// <summary>The status code answered by <see cref="CachetFaultKind.Status"/> and <see cref="CachetFaultKind.RateLimited"/>.</summary>
     public int StatusCode { get; private init; }
 
-    /// <summary>The <c>Retry-After</c> header value of a rate-limit fault (seconds or an HTTP date), if any.</summary>
+    /// <summary>The <c>Retry-After</c> header value of a rate-limit or unavailable fault (seconds or an HTTP date), if any.</summary>
     public string? RetryAfter { get; private init; }
 
     /// <summary>The wait of a <see cref="CachetFaultKind.Delay"/> fault (real time).</summary>
@@ -50,6 +50,10 @@ public sealed record CachetFault
     /// <summary>Answer 429 with <c>Retry-After: <paramref name="retryAfter"/></c> (omitted when null).</summary>
     public static CachetFault RateLimited(string? retryAfter) =>
         new(CachetFaultKind.RateLimited) { StatusCode = 429, RetryAfter = retryAfter };
+
+    /// <summary>Answer 503 (e.g. maintenance) with <c>Retry-After: <paramref name="retryAfter"/></c> (omitted when null).</summary>
+    public static CachetFault Unavailable(string? retryAfter) =>
+        new(CachetFaultKind.Status) { StatusCode = 503, RetryAfter = retryAfter };
 
     /// <summary>Wait <paramref name="delay"/> before answering normally.</summary>
     public static CachetFault Delayed(TimeSpan delay) => new(CachetFaultKind.Delay) { Delay = delay };

@@ -46,19 +46,16 @@ public sealed partial class FakeCachet
                 case CachetFaultKind.Delay:
                     await Task.Delay(fault.Delay, aborted);
                     break;
-                case CachetFaultKind.RateLimited:
-                    var limited = CachetJson.Error(429);
-                    await WriteAsync(context, fault.RetryAfter is { } after
-                        ? limited with { Headers = new Dictionary<string, string> { ["Retry-After"] = after } }
-                        : limited);
-                    return;
                 case CachetFaultKind.Status when fault.Body is { } raw:
                     context.Response.StatusCode = fault.StatusCode;
                     context.Response.ContentType = fault.ContentType;
                     await context.Response.WriteAsync(raw, aborted);
                     return;
-                case CachetFaultKind.Status:
-                    await WriteAsync(context, CachetJson.Error(fault.StatusCode));
+                case CachetFaultKind.RateLimited or CachetFaultKind.Status:
+                    var error = CachetJson.Error(fault.StatusCode);
+                    await WriteAsync(context, fault.RetryAfter is { } after
+                        ? error with { Headers = new Dictionary<string, string> { ["Retry-After"] = after } }
+                        : error);
                     return;
             }
         }

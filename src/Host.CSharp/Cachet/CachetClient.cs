@@ -226,12 +226,12 @@ public sealed class CachetClient : ICachetApi
 
         string text;
         HttpStatusCode status;
-        RetryConditionHeaderValue? retryAfter;
+        TimeSpan? retryAfter;
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
             status = response.StatusCode;
-            retryAfter = response.Headers.RetryAfter;
+            retryAfter = RetryAfterHeader.Parse(FirstValue(response.Headers, "Retry-After"), time.GetUtcNow());
             text = await response.Content.ReadAsStringAsync(ct);
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
@@ -262,13 +262,14 @@ public sealed class CachetClient : ICachetApi
             CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object ({call})", code);
     }
 
-    private CachetApiException Failure(int code, string body, RetryConditionHeaderValue? retryAfter, string resource, string call) =>
+    private static CachetApiException Failure(int code, string body, TimeSpan? retryAfter, string resource, string call) =>
         code switch
         {
             401 => new(CachetApiErrorKind.Unauthorized, $"Cachet rejected the API token ({call})", code),
             404 => new(CachetApiErrorKind.NotFound, $"{resource} not found ({call})", code),
             400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {Details(body)} ({call})", code),
-            429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, Delay(retryAfter)),
+            429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, retryAfter),
+            503 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code, retryAfter),
             >= 500 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code),
             _ => new(CachetApiErrorKind.UnexpectedStatus, $"Cachet answered HTTP {code} ({call})", code),
         };
@@ -291,12 +292,9 @@ public sealed class CachetClient : ICachetApi
         return "no details given";
     }
 
-    private TimeSpan? Delay(RetryConditionHeaderValue? retryAfter) => retryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
+    /// <summary>A header's first raw value: the typed parser would drop a value it cannot read, and cap nothing.</summary>
+    private static string? FirstValue(HttpResponseHeaders headers, string name) =>
+        headers.NonValidated.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     private static string Reason(Exception e) => e switch
     {

@@ -445,6 +445,34 @@ let private errors =
                             Expect.equal e.RetryAfter (Nullable(TimeSpan.FromSeconds 30.0)) "30 s"
                         })
             }
+            clientTest "a huge Retry-After is capped at 60 s and garbage is no wait asked, never an exception"
+            <| fun fake client ->
+                task {
+                    for (header, expected) in
+                        [
+                            "9999999", Nullable(TimeSpan.FromSeconds 60.0)
+                            "-5", Nullable()
+                            "abc", Nullable()
+                        ] do
+                        fake.FailNext(CachetFault.RateLimited header)
+
+                        let! e =
+                            failure CachetApiErrorKind.RateLimited (fun () -> client.PingAsync(CancellationToken.None))
+
+                        Expect.equal e.RetryAfter expected header
+                }
+            clientTest "503 with Retry-After (maintenance) is a transient ServerError carrying the wait"
+            <| fun fake client ->
+                task {
+                    fake.FailNext(CachetFault.Unavailable "5")
+
+                    let! e =
+                        failure CachetApiErrorKind.ServerError (fun () -> client.PingAsync(CancellationToken.None))
+
+                    Expect.equal e.StatusCode (Nullable 503) "status"
+                    Expect.equal e.RetryAfter (Nullable(TimeSpan.FromSeconds 5.0)) "retry after"
+                    Expect.isTrue e.IsTransient "transient"
+                }
             testTask "a refused connection is a transient Transport failure" {
                 let! (started: FakeCachet) =
                     FakeCachet.StartAsync(FakeCachetVersion.V24, TimeProvider.System)
