@@ -206,7 +206,7 @@ public sealed class CachetClient : ICachetApi
         {
             return read(root["data"]);
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException)
         {
             throw new CachetApiException(
                 CachetApiErrorKind.MalformedResponse, $"Cachet answered with an unexpected shape: {e.Message} ({Call(path)})");
@@ -224,7 +224,7 @@ public sealed class CachetClient : ICachetApi
         if (body is not null)
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
 
-        string text;
+        byte[] answer;
         HttpStatusCode status;
         TimeSpan? retryAfter;
         try
@@ -232,7 +232,8 @@ public sealed class CachetClient : ICachetApi
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
             status = response.StatusCode;
             retryAfter = RetryAfterHeader.Parse(FirstValue(response.Headers, "Retry-After"), time.GetUtcNow());
-            text = await response.Content.ReadAsStringAsync(ct);
+            // Bytes, not ReadAsStringAsync: that throws on a charset it does not know, and JSON is UTF-8 anyway.
+            answer = await response.Content.ReadAsByteArrayAsync(ct);
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
@@ -246,51 +247,36 @@ public sealed class CachetClient : ICachetApi
 
         var code = (int)status;
         if (code is < 200 or > 299)
-            throw Failure(code, text, retryAfter, resource, call);
+            throw Failure(code, answer, retryAfter, resource, call);
         if (code == 204)
             return [];
+        string reason;
         try
         {
-            if (JsonNode.Parse(text) is JsonObject root && root.ContainsKey("data"))
+            if (CachetAnswer.Parse(answer) is JsonObject root && root.ContainsKey("data"))
                 return root;
+            reason = "not an object with data";
         }
-        catch (JsonException)
+        catch (FormatException e)
         {
+            reason = e.Message;
         }
 
         throw new CachetApiException(
-            CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object ({call})", code);
+            CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object: {reason} ({call})", code);
     }
 
-    private static CachetApiException Failure(int code, string body, TimeSpan? retryAfter, string resource, string call) =>
+    private static CachetApiException Failure(int code, byte[] body, TimeSpan? retryAfter, string resource, string call) =>
         code switch
         {
             401 => new(CachetApiErrorKind.Unauthorized, $"Cachet rejected the API token ({call})", code),
             404 => new(CachetApiErrorKind.NotFound, $"{resource} not found ({call})", code),
-            400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {Details(body)} ({call})", code),
+            400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {CachetAnswer.ErrorDetails(body)} ({call})", code),
             429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, retryAfter),
             503 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code, retryAfter),
             >= 500 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code),
             _ => new(CachetApiErrorKind.UnexpectedStatus, $"Cachet answered HTTP {code} ({call})", code),
         };
-
-    /// <summary>The validation details of a Cachet error body, joined; else its <c>detail</c>; else a placeholder.</summary>
-    private static string Details(string body)
-    {
-        try
-        {
-            var error = JsonNode.Parse(body)?["errors"]?[0];
-            if (error?["meta"]?["details"] is JsonArray details && details.Count > 0)
-                return string.Join(" ", details.Select(d => d?.ToString()));
-            if (error?["detail"]?.GetValueKind() == JsonValueKind.String)
-                return error["detail"]!.GetValue<string>();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-        }
-
-        return "no details given";
-    }
 
     /// <summary>A header's first raw value: the typed parser would drop a value it cannot read, and cap nothing.</summary>
     private static string? FirstValue(HttpResponseHeaders headers, string name) =>

@@ -50,21 +50,27 @@ internal static class CachetData
     public static int Int(JsonObject o, string field) =>
         OptionalInt(o, field) ?? throw new FormatException($"missing integer field '{field}'");
 
-    private static int? OptionalInt(JsonObject o, string field)
+    /// <summary>
+    /// An optional integer field. Like PHP, a numeric string (<c>"7"</c>, which PDO gives for MySQL ints) or a whole
+    /// float (<c>7.0</c>) is that integer; a fraction or a number beyond 32 bits is a wrong shape, not a rounding.
+    /// </summary>
+    public static int? OptionalInt(JsonObject o, string field)
     {
         var node = o[field];
-        switch (node?.GetValueKind())
+        var number = node?.GetValueKind() switch
         {
-            case null or JsonValueKind.Null:
-                return null;
-            case JsonValueKind.Number when node.AsValue().TryGetValue<int>(out var n):
-                return n;
-            case JsonValueKind.String when int.TryParse(
-                node.GetValue<string>(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed):
-                return parsed;
-            default:
-                throw new FormatException($"field '{field}' is not an integer");
-        }
+            null or JsonValueKind.Null => (decimal?)null,
+            JsonValueKind.Number when node.AsValue().TryGetValue<decimal>(out var n) => n,
+            JsonValueKind.String when decimal.TryParse(
+                node.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => throw new FormatException($"field '{field}' is not an integer"),
+        };
+        return number switch
+        {
+            null => null,
+            { } whole when whole == decimal.Truncate(whole) && whole is >= int.MinValue and <= int.MaxValue => (int)whole,
+            _ => throw new FormatException($"field '{field}' is not a 32-bit integer"),
+        };
     }
 
     private static bool? OptionalBool(JsonObject o, string field)
