@@ -14,6 +14,15 @@ public enum CachetFaultKind
 
     /// <summary>Drop the connection without answering.</summary>
     Abort,
+
+    /// <summary>Answer normally, labelled <c>application/json; charset=</c><see cref="CachetFault.Charset"/>.</summary>
+    Charset,
+
+    /// <summary>Answer normally, with every property named <see cref="CachetFault.Key"/> written twice.</summary>
+    DuplicateKey,
+
+    /// <summary>Answer normally, with a byte that is not UTF-8 (0xFF) at the start of the first string under <c>data</c>.</summary>
+    InvalidUtf8,
 }
 
 /// <summary>A misbehaviour the fake Cachet applies to matching requests instead of (or before) its normal answer.</summary>
@@ -27,7 +36,7 @@ public sealed record CachetFault
     /// <summary>The status code answered by <see cref="CachetFaultKind.Status"/> and <see cref="CachetFaultKind.RateLimited"/>.</summary>
     public int StatusCode { get; private init; }
 
-    /// <summary>The <c>Retry-After</c> header value of a rate-limit fault (seconds or an HTTP date), if any.</summary>
+    /// <summary>The <c>Retry-After</c> header value of a rate-limit or unavailable fault (seconds or an HTTP date), if any.</summary>
     public string? RetryAfter { get; private init; }
 
     /// <summary>The wait of a <see cref="CachetFaultKind.Delay"/> fault (real time).</summary>
@@ -35,6 +44,12 @@ public sealed record CachetFault
 
     /// <summary>A custom body for a status fault; null gives Cachet's JSON error object.</summary>
     public string? Body { get; private init; }
+
+    /// <summary>The charset label of a <see cref="CachetFaultKind.Charset"/> fault.</summary>
+    public string? Charset { get; private init; }
+
+    /// <summary>The property name a <see cref="CachetFaultKind.DuplicateKey"/> fault repeats.</summary>
+    public string? Key { get; private init; }
 
     /// <summary>The content type of <see cref="Body"/>.</summary>
     public string ContentType { get; private init; } = "application/json";
@@ -51,11 +66,24 @@ public sealed record CachetFault
     public static CachetFault RateLimited(string? retryAfter) =>
         new(CachetFaultKind.RateLimited) { StatusCode = 429, RetryAfter = retryAfter };
 
+    /// <summary>Answer 503 (e.g. maintenance) with <c>Retry-After: <paramref name="retryAfter"/></c> (omitted when null).</summary>
+    public static CachetFault Unavailable(string? retryAfter) =>
+        new(CachetFaultKind.Status) { StatusCode = 503, RetryAfter = retryAfter };
+
     /// <summary>Wait <paramref name="delay"/> before answering normally.</summary>
     public static CachetFault Delayed(TimeSpan delay) => new(CachetFaultKind.Delay) { Delay = delay };
 
     /// <summary>Drop the connection without an answer.</summary>
     public static CachetFault Abort() => new(CachetFaultKind.Abort);
+
+    /// <summary>Answer normally but label the JSON with <c>charset=<paramref name="charset"/></c> (e.g. one nobody knows).</summary>
+    public static CachetFault WithCharset(string charset) => new(CachetFaultKind.Charset) { Charset = charset };
+
+    /// <summary>Answer normally but write every property named <paramref name="key"/> twice, e.g. <c>"id":1,"id":1</c>.</summary>
+    public static CachetFault DuplicatedKey(string key) => new(CachetFaultKind.DuplicateKey) { Key = key };
+
+    /// <summary>Answer normally but with a 0xFF byte at the start of the first string value under <c>data</c>.</summary>
+    public static CachetFault InvalidUtf8() => new(CachetFaultKind.InvalidUtf8);
 }
 
 /// <summary>An injected fault with its scope: which requests, how many, until when.</summary>

@@ -6,8 +6,9 @@ using System.Text.RegularExpressions;
 namespace CachetMonitor.FakeServers;
 
 /// <summary>
-/// Cachet's merged request input: query string, then form body, then JSON body (later sources win), with every
-/// string trimmed. Values are JSON nodes: strings for query and form values, whatever the JSON body held otherwise.
+/// Cachet's merged request input: query string, then form body, then JSON body (later sources win per top-level key),
+/// with every string trimmed, nested ones too. Values are JSON nodes: strings for query and form values (PHP's
+/// <c>meta[key]=value</c> becomes an object under <c>meta</c>), whatever the JSON body held otherwise.
 /// </summary>
 internal sealed partial class CachetInput
 {
@@ -35,10 +36,10 @@ internal sealed partial class CachetInput
         }
 
         var input = new CachetInput(ordered);
-        foreach (var (key, value) in ordered)
-            input.values[key] = JsonValue.Create(value.Trim());
-        foreach (var (key, value) in form)
-            input.values[key] = JsonValue.Create(value.Trim());
+        foreach (var (key, value) in PhpParams(ordered))
+            input.values[key] = value;
+        foreach (var (key, value) in PhpParams(form))
+            input.values[key] = value;
         if (jsonBody is not null && TryParseObject(jsonBody) is { } body)
         {
             foreach (var (key, value) in body)
@@ -163,10 +164,60 @@ internal sealed partial class CachetInput
         }
     }
 
-    private static JsonNode? Trimmed(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == JsonValueKind.String
-            ? JsonValue.Create(v.GetValue<string>().Trim())
-            : node;
+    /// <summary>
+    /// PHP's parsing of query and form keys: <c>a[b][c]=v</c> nests objects under <c>a</c>, <c>a[]=v</c> appends
+    /// under the next integer key; a later plain value replaces the whole key.
+    /// </summary>
+    private static Dictionary<string, JsonNode?> PhpParams(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var parsed = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var (key, value) in pairs)
+        {
+            var match = BracketKey().Match(key);
+            if (!match.Success)
+            {
+                parsed[key] = JsonValue.Create(value.Trim());
+                continue;
+            }
+
+            var name = match.Groups[1].Value;
+            if (parsed.GetValueOrDefault(name) is not JsonObject node)
+                parsed[name] = node = [];
+            var segments = match.Groups[2].Captures.Select(c => c.Value).ToArray();
+            for (var i = 0; i < segments.Length; i++)
+            {
+                var segment = segments[i].Length > 0 ? segments[i] : NextIndex(node);
+                if (i == segments.Length - 1)
+                {
+                    node[segment] = JsonValue.Create(value.Trim());
+                }
+                else
+                {
+                    if (node[segment] is not JsonObject child)
+                        node[segment] = child = [];
+                    node = child;
+                }
+            }
+        }
+
+        return parsed;
+    }
+
+    private static string NextIndex(JsonObject array) =>
+        (array.Select(p => long.TryParse(p.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n + 1 : 0)
+            .DefaultIfEmpty(0)
+            .Max()).ToString(CultureInfo.InvariantCulture);
+
+    private static JsonNode? Trimmed(JsonNode? node) => node switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonValue.Create(v.GetValue<string>().Trim()),
+        JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, Trimmed(p.Value?.DeepClone())))),
+        JsonArray a => new JsonArray([.. a.Select(item => Trimmed(item?.DeepClone()))]),
+        _ => node,
+    };
+
+    [GeneratedRegex(@"^([^\[\]]+)(?:\[([^\[\]]*)\])+$")]
+    private static partial Regex BracketKey();
 
     [GeneratedRegex(@"^[+-]?[0-9]+$")]
     private static partial Regex IntegerText();

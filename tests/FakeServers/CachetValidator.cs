@@ -68,6 +68,16 @@ internal sealed class CachetValidator(CachetInput input)
             : Fail<string?>($"The {Name(key)} format is invalid.");
     }
 
+    /// <summary>Rules <c>nullable|array</c>: a PHP array, i.e. a JSON object or list (or bracketed query keys).</summary>
+    public JsonNode? Array(string key)
+    {
+        if (!Present(key, false, null))
+            return null;
+        return input.Get(key) is JsonObject or JsonArray
+            ? input.Get(key)
+            : Fail<JsonNode?>($"The {Name(key)} must be an array.");
+    }
+
     /// <summary>Rule <c>boolean</c>: true, false, 1, 0, "1" or "0".</summary>
     public bool? StrictBool(string key)
     {

@@ -36,7 +36,8 @@ public sealed partial class FakeCachet
         var apiPath = path == ApiPrefix || path.StartsWith(ApiPrefix + "/", StringComparison.Ordinal)
             ? path[ApiPrefix.Length..]
             : null;
-        if (TakeFault(request.Method, apiPath ?? path, now) is { } fault)
+        var fault = TakeFault(request.Method, apiPath ?? path, now);
+        if (fault is not null)
         {
             switch (fault.Kind)
             {
@@ -46,19 +47,16 @@ public sealed partial class FakeCachet
                 case CachetFaultKind.Delay:
                     await Task.Delay(fault.Delay, aborted);
                     break;
-                case CachetFaultKind.RateLimited:
-                    var limited = CachetJson.Error(429);
-                    await WriteAsync(context, fault.RetryAfter is { } after
-                        ? limited with { Headers = new Dictionary<string, string> { ["Retry-After"] = after } }
-                        : limited);
-                    return;
                 case CachetFaultKind.Status when fault.Body is { } raw:
                     context.Response.StatusCode = fault.StatusCode;
                     context.Response.ContentType = fault.ContentType;
                     await context.Response.WriteAsync(raw, aborted);
                     return;
-                case CachetFaultKind.Status:
-                    await WriteAsync(context, CachetJson.Error(fault.StatusCode));
+                case CachetFaultKind.RateLimited or CachetFaultKind.Status:
+                    var error = CachetJson.Error(fault.StatusCode);
+                    await WriteAsync(context, fault.RetryAfter is { } after
+                        ? error with { Headers = new Dictionary<string, string> { ["Retry-After"] = after } }
+                        : error);
                     return;
             }
         }
@@ -82,7 +80,7 @@ public sealed partial class FakeCachet
         lock (gate)
             authenticated = token.Length > 0 && tokens.Contains(token);
         var call = new ApiCall(request.Method, input, authenticated, Root + path, now);
-        await WriteAsync(context, Dispatch(call, apiPath, request.Headers.Accept.ToString()));
+        await WriteAsync(context, Dispatch(call, apiPath, request.Headers.Accept.ToString()), fault);
     }
 
     private ApiReply Dispatch(ApiCall call, string? apiPath, string accept)
@@ -119,7 +117,8 @@ public sealed partial class FakeCachet
         || accept.Split(',').Select(part => part.Split(';')[0].Trim().ToLowerInvariant())
             .Any(type => type is "*/*" or "*" or "application/*" or "application/json");
 
-    private static async Task WriteAsync(HttpContext context, ApiReply reply)
+    /// <summary>Writes a reply; a garbling <paramref name="fault"/> alters its JSON body on the way.</summary>
+    private static async Task WriteAsync(HttpContext context, ApiReply reply, CachetFault? fault = null)
     {
         var response = context.Response;
         response.StatusCode = reply.Status;
@@ -132,8 +131,9 @@ public sealed partial class FakeCachet
         }
         else if (reply.Body is { } body)
         {
-            response.ContentType = "application/json";
-            await response.WriteAsync(body.ToJsonString(), context.RequestAborted);
+            var (bytes, contentType) = CachetGarbling.Json(body, fault);
+            response.ContentType = contentType;
+            await response.Body.WriteAsync(bytes, context.RequestAborted);
         }
     }
 }

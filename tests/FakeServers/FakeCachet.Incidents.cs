@@ -51,13 +51,17 @@ public sealed partial class FakeCachet
         var stickied = rules.Flag("stickied", false, Version);
         var occurredAt = rules.Text("occurred_at");
         rules.Text("template");
+        var meta = Version == FakeCachetVersion.V24 ? rules.Array("meta") : null;
         if (!rules.IsValid)
             return CachetJson.Invalid(rules.Details);
 
         var id = incidents.NextId();
         var occurred = ParseOccurredAt(occurredAt) ?? call.Now;
         var incident = incidents.Put(id, new FakeIncident(
-            id, 1, componentId ?? 0, name!, message ?? "", status ?? 0, visible, stickied, notify, occurred, call.Now, call.Now, []));
+            id, 1, componentId ?? 0, name!, message ?? "", status ?? 0, visible, stickied, notify, occurred, call.Now, call.Now, [])
+        {
+            Meta = StoreMeta([], meta, id, call.Now),
+        });
         SetComponentStatusFromIncident(incident.ComponentId, componentStatus, call.Now);
         return ApiReply.Data(RenderIncident(incident));
     }
@@ -76,6 +80,7 @@ public sealed partial class FakeCachet
         var notify = rules.Flag("notify", true, Version);
         var stickied = rules.Flag("stickied", false, Version);
         var occurredAt = rules.Text("occurred_at");
+        var meta = Version == FakeCachetVersion.V24 ? rules.Array("meta") : null;
         if (!rules.IsValid)
             return CachetJson.Invalid(rules.Details);
 
@@ -91,6 +96,7 @@ public sealed partial class FakeCachet
             ComponentId = componentId ?? incident.ComponentId,
             OccurredAt = ParseOccurredAt(occurredAt) ?? incident.OccurredAt,
             UpdatedAt = call.Now,
+            Meta = StoreMeta(incident.Meta, meta, incident.Id, call.Now),
         });
         if (componentId is { } linked)
             SetComponentStatusFromIncident(linked, componentStatus, call.Now);
@@ -179,7 +185,7 @@ public sealed partial class FakeCachet
         json["latest_icon"] = (latest?.Status ?? i.Status) == 4 ? "icon ion-checkmark greens" : "icon ion-flag oranges";
         json["permalink"] = permalink;
         json["duration"] = (long)Math.Max((end - i.OccurredAt).TotalSeconds, 0);
-        json["meta"] = new JsonArray();
+        json["meta"] = RenderMeta(i.Meta);
         return json;
     }
 

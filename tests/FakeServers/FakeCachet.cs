@@ -115,16 +115,29 @@ public sealed partial class FakeCachet : IAsyncDisposable
         }
     }
 
-    /// <summary>Adds an incident (without touching any component); returns it with its id.</summary>
+    /// <summary>
+    /// Adds an incident (without touching any component) with optional meta rows of string values (2.4); returns it
+    /// with its id.
+    /// </summary>
     public FakeIncident AddIncident(
-        string name, int status, int componentId = 0, bool visible = true, string message = "", bool stickied = false)
+        string name,
+        int status,
+        int componentId = 0,
+        bool visible = true,
+        string message = "",
+        bool stickied = false,
+        IReadOnlyDictionary<string, string>? meta = null)
     {
         lock (gate)
         {
             var now = time.GetUtcNow();
             var id = incidents.NextId();
             return incidents.Put(
-                id, new FakeIncident(id, 1, componentId, name, message, status, visible, stickied, true, now, now, now, []));
+                id,
+                new FakeIncident(id, 1, componentId, name, message, status, visible, stickied, true, now, now, now, [])
+                {
+                    Meta = SeedMeta(meta, id, now),
+                });
         }
     }
 

@@ -23,6 +23,19 @@ public sealed record FakeIncidentUpdate(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);
 
+/// <summary>
+/// A row of Cachet 2.4's <c>meta</c> table: <see cref="Value"/> is the JSON text Cachet stores (its <c>json</c> cast),
+/// e.g. <c>"tag"</c> with the quotes.
+/// </summary>
+public sealed record FakeMeta(
+    int Id,
+    string Key,
+    string Value,
+    string MetaType,
+    int MetaId,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
 /// <summary>An incident held by the fake Cachet; <see cref="Updates"/> are oldest first.</summary>
 public sealed record FakeIncident(
     int Id,
@@ -37,7 +50,11 @@ public sealed record FakeIncident(
     DateTimeOffset OccurredAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    IReadOnlyList<FakeIncidentUpdate> Updates);
+    IReadOnlyList<FakeIncidentUpdate> Updates)
+{
+    /// <summary>The incident's meta rows (2.4 only), oldest first.</summary>
+    public IReadOnlyList<FakeMeta> Meta { get; init; } = [];
+}
 
 /// <summary>A metric held by the fake Cachet; <see cref="Threshold"/> is the point-merging window in minutes.</summary>
 public sealed record FakeMetric(

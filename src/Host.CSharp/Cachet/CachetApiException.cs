@@ -26,7 +26,10 @@ public sealed class CachetApiException : Exception
     /// <summary>The HTTP status code, when Cachet answered.</summary>
     public int? StatusCode { get; }
 
-    /// <summary>How long a 429 asked us to wait, when it said so (seconds or an HTTP date).</summary>
+    /// <summary>
+    /// How long a 429 or 503 asked us to wait, when it said so (seconds or an HTTP date), at most
+    /// <see cref="RetryAfterHeader.MaxWait"/>.
+    /// </summary>
     public TimeSpan? RetryAfter { get; }
 
     /// <summary>Whether retrying the same call later may succeed: transport errors, time-outs, 5xx and 429.</summary>

@@ -59,19 +59,71 @@ public sealed class CachetClient : ICachetApi
         return Read(root, $"/metrics/{id}", data => CachetData.Metric(data));
     }
 
+    /// <summary>The newest unresolved incident (status &lt; 4) of a component, or null: see <see cref="ListUnresolvedIncidentsAsync"/>.</summary>
+    public async Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+        (await ListUnresolvedIncidentsAsync(componentId, ct)).FirstOrDefault();
+
+    /// <summary>Incidents asked for per call when listing one component's.</summary>
+    public const int IncidentPageSize = 100;
+
+    /// <summary>Incidents asked for in one call when that page is full, or when listing every unresolved one.</summary>
+    public const int LargeIncidentPageSize = 1000;
+
     /// <summary>
-    /// The newest unresolved incident (status &lt; 4) of a component, or null: <c>GET
-    /// /incidents?component_id={cid}&amp;sort=id&amp;per_page=100</c> (never with <c>page</c>, which Cachet turns into a 500 on
-    /// a filtered list). The server's filter and order are checked, not trusted.
+    /// Every unresolved incident (status &lt; 4) of a component, newest first: <c>GET
+    /// /incidents?component_id={cid}&amp;sort=id&amp;per_page=100</c> with the token (private incidents too), never with
+    /// <c>page</c> (Cachet turns a filter with <c>page</c> into a 500). When that page is full and more pages exist, the
+    /// same list once more with <c>per_page=1000</c>. The bound: only the component's 1,000 newest incidents, resolved
+    /// or not, are seen; an unresolved one older than those is missed. The server's filter and order are checked, not
+    /// trusted.
     /// </summary>
-    public async Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct)
+    public async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct)
     {
-        var path = $"/incidents?component_id={componentId}&sort=id&per_page=100";
-        var root = await SendAsync(HttpMethod.Get, path, null, $"incidents of component {componentId}", ct);
-        var incidents = Read(root, path, data => CachetData.Array(data, "incidents").Select(CachetData.Incident).ToArray());
-        return incidents
-            .Where(i => i.ComponentId == componentId && i.Status < 4)
-            .MaxBy(i => i.Id);
+        var resource = $"incidents of component {componentId}";
+        var path = $"/incidents?component_id={componentId}&sort=id&per_page=";
+        var (incidents, complete) = await ListIncidentsAsync(path + IncidentPageSize, IncidentPageSize, resource, ct);
+        if (!complete)
+            (incidents, _) = await ListIncidentsAsync(path + LargeIncidentPageSize, LargeIncidentPageSize, resource, ct);
+        return [.. incidents.Where(i => i.ComponentId == componentId && i.Status < 4).OrderByDescending(i => i.Id)];
+    }
+
+    /// <summary>
+    /// Every unresolved incident of every component, newest first, in four calls: <c>GET
+    /// /incidents?status=S&amp;per_page=1000</c> for S = 0…3 with the token (first pages only: a filter with <c>page</c>
+    /// is a 500). Null when any status has more than 1,000 incidents: the caller then reads per component. An incident
+    /// whose status changes between two of the calls may be listed under either status, or missed until the next
+    /// listing.
+    /// </summary>
+    public async Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct)
+    {
+        var byId = new Dictionary<int, CachetIncident>();
+        for (var status = 0; status < 4; status++)
+        {
+            var (incidents, complete) = await ListIncidentsAsync(
+                $"/incidents?status={status}&per_page={LargeIncidentPageSize}", LargeIncidentPageSize, "unresolved incidents", ct);
+            if (!complete)
+                return null;
+            foreach (var incident in incidents.Where(i => i.Status < 4))
+                byId[incident.Id] = incident;
+        }
+
+        return [.. byId.Values.OrderByDescending(i => i.Id)];
+    }
+
+    /// <summary>
+    /// One page of incidents, and whether it is the whole list: <c>total_pages</c> says so when Cachet sends it,
+    /// else a page shorter than asked for.
+    /// </summary>
+    private async Task<(CachetIncident[] Incidents, bool Complete)> ListIncidentsAsync(
+        string path, int perPage, string resource, CancellationToken ct)
+    {
+        var root = await SendAsync(HttpMethod.Get, path, null, resource, ct);
+        return Read(root, path, data =>
+        {
+            var incidents = CachetData.Array(data, "incidents").Select(CachetData.Incident).ToArray();
+            var complete = CachetData.TotalPages(root) is { } pages ? pages <= 1 : incidents.Length < perPage;
+            return (incidents, complete);
+        });
     }
 
     /// <summary><c>PUT /components/{cid}</c> with <c>status</c> only.</summary>
@@ -82,11 +134,24 @@ public sealed class CachetClient : ICachetApi
     /// <c>POST /incidents</c> with <c>status=1</c> and <c>notify=true</c>; Cachet also sets the component's status to
     /// <paramref name="componentStatus"/>. Returns the new incident's id.
     /// </summary>
+    public Task<int> CreateIncidentAsync(
+        string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+        CreateIncidentAsync(name, message, componentId, componentStatus, visible, null, ct);
+
+    /// <summary>
+    /// As the untagged overload, with <c>"meta": {"cachet_monitor": tag}</c> in the body when <paramref name="monitorTag"/>
+    /// is set (Cachet 2.3 ignores it: its incidents have no meta).
+    /// </summary>
+    /// <exception cref="ArgumentException">When the tag is one Cachet would not keep as sent (<see cref="CachetIncident.IsValidMonitorTag"/>).</exception>
     public async Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct)
+        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
     {
+        if (monitorTag is not null && !CachetIncident.IsValidMonitorTag(monitorTag))
+            throw new ArgumentException("An incident tag must be 1 to 100 of A-Z a-z 0-9 . _ : / @ + = - and not \"0\".", nameof(monitorTag));
         var body = OpenIncidentBody(name, message, componentId, componentStatus, visible);
         body["notify"] = true;
+        if (monitorTag is not null)
+            body["meta"] = new JsonObject { [CachetIncident.MonitorTagKey] = monitorTag };
         var root = await SendAsync(HttpMethod.Post, "/incidents", body, "incidents", ct);
         return Read(root, "/incidents", data => CachetData.Int(CachetData.Object(data, "incident"), "id"));
     }
@@ -206,7 +271,7 @@ public sealed class CachetClient : ICachetApi
         {
             return read(root["data"]);
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException)
         {
             throw new CachetApiException(
                 CachetApiErrorKind.MalformedResponse, $"Cachet answered with an unexpected shape: {e.Message} ({Call(path)})");
@@ -224,15 +289,16 @@ public sealed class CachetClient : ICachetApi
         if (body is not null)
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
 
-        string text;
+        byte[] answer;
         HttpStatusCode status;
-        RetryConditionHeaderValue? retryAfter;
+        TimeSpan? retryAfter;
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
             status = response.StatusCode;
-            retryAfter = response.Headers.RetryAfter;
-            text = await response.Content.ReadAsStringAsync(ct);
+            retryAfter = RetryAfterHeader.Parse(FirstValue(response.Headers, "Retry-After"), time.GetUtcNow());
+            // Bytes, not ReadAsStringAsync: that throws on a charset it does not know, and JSON is UTF-8 anyway.
+            answer = await response.Content.ReadAsByteArrayAsync(ct);
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
@@ -246,57 +312,40 @@ public sealed class CachetClient : ICachetApi
 
         var code = (int)status;
         if (code is < 200 or > 299)
-            throw Failure(code, text, retryAfter, resource, call);
+            throw Failure(code, answer, retryAfter, resource, call);
         if (code == 204)
             return [];
+        string reason;
         try
         {
-            if (JsonNode.Parse(text) is JsonObject root && root.ContainsKey("data"))
+            if (CachetAnswer.Parse(answer) is JsonObject root && root.ContainsKey("data"))
                 return root;
+            reason = "not an object with data";
         }
-        catch (JsonException)
+        catch (FormatException e)
         {
+            reason = e.Message;
         }
 
         throw new CachetApiException(
-            CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object ({call})", code);
+            CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object: {reason} ({call})", code);
     }
 
-    private CachetApiException Failure(int code, string body, RetryConditionHeaderValue? retryAfter, string resource, string call) =>
+    private static CachetApiException Failure(int code, byte[] body, TimeSpan? retryAfter, string resource, string call) =>
         code switch
         {
             401 => new(CachetApiErrorKind.Unauthorized, $"Cachet rejected the API token ({call})", code),
             404 => new(CachetApiErrorKind.NotFound, $"{resource} not found ({call})", code),
-            400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {Details(body)} ({call})", code),
-            429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, Delay(retryAfter)),
+            400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {CachetAnswer.ErrorDetails(body)} ({call})", code),
+            429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, retryAfter),
+            503 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code, retryAfter),
             >= 500 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code),
             _ => new(CachetApiErrorKind.UnexpectedStatus, $"Cachet answered HTTP {code} ({call})", code),
         };
 
-    /// <summary>The validation details of a Cachet error body, joined; else its <c>detail</c>; else a placeholder.</summary>
-    private static string Details(string body)
-    {
-        try
-        {
-            var error = JsonNode.Parse(body)?["errors"]?[0];
-            if (error?["meta"]?["details"] is JsonArray details && details.Count > 0)
-                return string.Join(" ", details.Select(d => d?.ToString()));
-            if (error?["detail"]?.GetValueKind() == JsonValueKind.String)
-                return error["detail"]!.GetValue<string>();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-        }
-
-        return "no details given";
-    }
-
-    private TimeSpan? Delay(RetryConditionHeaderValue? retryAfter) => retryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
-        _ => null,
-    };
+    /// <summary>A header's first raw value: the typed parser would drop a value it cannot read, and cap nothing.</summary>
+    private static string? FirstValue(HttpResponseHeaders headers, string name) =>
+        headers.NonValidated.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     private static string Reason(Exception e) => e switch
     {

@@ -7,5 +7,24 @@ namespace CachetMonitor.Host.Cachet;
 /// <param name="ComponentId">The linked component (0 when none).</param>
 /// <param name="Visible">Whether the incident is public.</param>
 /// <param name="Message">The incident message.</param>
-/// <param name="MonitorTag">The value of the <c>cachet_monitor</c> meta row (this monitor's tag), or null.</param>
-public sealed record CachetIncident(int Id, string Name, int Status, int ComponentId, bool Visible, string Message, string? MonitorTag = null);
+/// <param name="MonitorTag">
+/// The value of the incident's meta key <see cref="MonitorTagKey"/> (the tag this tool gave it when it created it);
+/// null when it has none (made by hand or by another tool, or on Cachet 2.3, which keeps no incident meta).
+/// </param>
+public sealed record CachetIncident(
+    int Id, string Name, int Status, int ComponentId, bool Visible, string Message, string? MonitorTag = null)
+{
+    /// <summary>The incident meta key that carries <see cref="MonitorTag"/>.</summary>
+    public const string MonitorTagKey = "cachet_monitor";
+
+    /// <summary>
+    /// Whether Cachet keeps a tag exactly as sent: 1–100 of <c>A–Z a–z 0–9 . _ : / @ + = -</c>, and not <c>"0"</c>.
+    /// Cachet trims and HTML-cleans meta values, drops the ones PHP calls empty (<c>"0"</c> among them) and stores them
+    /// in a 255-character column: another tag could come back changed or not at all, and its incident would never be
+    /// recognised.
+    /// </summary>
+    public static bool IsValidMonitorTag(string tag) =>
+        tag.Length is >= 1 and <= 100
+        && tag != "0"
+        && tag.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '/' or '@' or '+' or '=' or '-');
+}

@@ -106,13 +106,9 @@ public sealed class ComponentSync(
         {
             if (@event.IsCachetChanged)
             {
-                // Writes decided for the old instance must not reach the new one (the one in flight finishes; its
-                // outcome is ignored by the core).
+                // Writes decided for the old instance must not reach the new one: a call already sent finishes
+                // against the old client, its outcome ignored by the core; nothing is retried.
                 _writes.Clear();
-                if (_inFlight is not null)
-                {
-                    _writes.AddFirst(_inFlight);
-                }
             }
             var before = @event.IsChecked ? MonitorCore.DownEndpoints(_state) : null;
             var result = MonitorCore.Step(_state, @event);

@@ -19,18 +19,39 @@ public sealed class DryRunCachet(ILogger<DryRunCachet> logger) : ICachetApi
     public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
         Task.FromResult<CachetIncident?>(null);
 
+    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<CachetIncident>>([]);
+
+    /// <summary>Nothing unresolved, and that is the whole list (not null: there is nothing to read per component).</summary>
+    public Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<CachetIncident>?>([]);
+
     public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct)
     {
         logger.LogInformation("[dry run] would PUT /components/{ComponentId} status={Status}", componentId, status);
         return Task.CompletedTask;
     }
 
-    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct)
+    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+        CreateIncidentAsync(name, message, componentId, componentStatus, visible, null, ct);
+
+    public Task<int> CreateIncidentAsync(
+        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
     {
         var id = -Interlocked.Increment(ref _nextIncidentId);
-        logger.LogInformation(
-            "[dry run] would POST /incidents name=\"{Name}\" message=\"{Message}\" status=1 component_id={ComponentId} component_status={ComponentStatus} visible={Visible}",
-            name, message, componentId, componentStatus, visible);
+        if (monitorTag is null)
+        {
+            logger.LogInformation(
+                "[dry run] would POST /incidents name=\"{Name}\" message=\"{Message}\" status=1 component_id={ComponentId} component_status={ComponentStatus} visible={Visible}",
+                name, message, componentId, componentStatus, visible);
+        }
+        else
+        {
+            logger.LogInformation(
+                "[dry run] would POST /incidents name=\"{Name}\" message=\"{Message}\" status=1 component_id={ComponentId} component_status={ComponentStatus} visible={Visible} meta[cachet_monitor]={MonitorTag}",
+                name, message, componentId, componentStatus, visible, monitorTag);
+        }
+
         return Task.FromResult(id);
     }
 

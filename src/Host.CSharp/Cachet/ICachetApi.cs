@@ -18,21 +18,33 @@ public interface ICachetApi
 
     Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct);
 
+    /// <summary>
+    /// Every unresolved incident (status &lt; 4) of a component, newest first. An implementation that cannot list gives
+    /// the newest one only (<see cref="FindOpenIncidentAsync"/>).
+    /// </summary>
+    async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+        await FindOpenIncidentAsync(componentId, ct).ConfigureAwait(false) is { } newest ? [newest] : [];
+
+    /// <summary>
+    /// Every unresolved incident of every component, newest first, in a few calls: a periodic resync of thousands of
+    /// components. Null when the list cannot be read completely; callers then read per component
+    /// (<see cref="ListUnresolvedIncidentsAsync"/>). An implementation that cannot list gives null.
+    /// </summary>
+    Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<CachetIncident>?>(null);
+
     Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct);
 
     Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct);
 
-    /// <summary>Creates an incident tagged as this monitor's (<c>meta.cachet_monitor</c>).</summary>
-    Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, string? tag, CancellationToken ct) =>
+    /// <summary>
+    /// As the untagged overload, and tags the incident with <paramref name="monitorTag"/> (none when null) so that a
+    /// later listing can tell it from incidents made by hand (<see cref="CachetIncident.MonitorTag"/>). An
+    /// implementation that cannot tag creates the incident untagged.
+    /// </summary>
+    Task<int> CreateIncidentAsync(
+        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
         CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct);
-
-    /// <summary>Every unresolved incident of the component, newest first.</summary>
-    async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
-        await FindOpenIncidentAsync(componentId, ct).ConfigureAwait(false) is { } found ? [found] : [];
-
-    /// <summary>Every unresolved incident of every component in a few calls; null when that cannot be done completely.</summary>
-    Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<CachetIncident>?>(null);
 
     Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct);
 

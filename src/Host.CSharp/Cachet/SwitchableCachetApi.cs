@@ -21,11 +21,21 @@ public sealed class SwitchableCachetApi(ICachetApi initial) : ICachetApi
     public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
         _current.FindOpenIncidentAsync(componentId, ct);
 
+    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+        _current.ListUnresolvedIncidentsAsync(componentId, ct);
+
+    public Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
+        _current.ListAllUnresolvedIncidentsAsync(ct);
+
     public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
         _current.SetComponentStatusAsync(componentId, status, ct);
 
     public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
         _current.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct);
+
+    public Task<int> CreateIncidentAsync(
+        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
+        _current.CreateIncidentAsync(name, message, componentId, componentStatus, visible, monitorTag, ct);
 
     public Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
         _current.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct);

@@ -119,8 +119,12 @@ public sealed class ConfigReloader(
             }
             redactor.Add([value]);
             cachet.Switch(createClient(next.Cachet.ApiUrl, value));
-            cachetChanged = true;
-            logger.LogInformation("Cachet settings changed: now writing to {ApiUrl}; reading every component afresh", next.Cachet.ApiUrl);
+            // Another instance: what was known of Cachet is forgotten and read afresh. A new token alone for the same
+            // instance keeps it (writes waiting on a rejected token then go through).
+            cachetChanged = !string.Equals(next.Cachet.ApiUrl, _running.Cachet.ApiUrl, StringComparison.Ordinal);
+            logger.LogInformation(
+                cachetChanged ? "Cachet settings changed: now writing to {ApiUrl}; reading every component afresh" : "Cachet token changed for {ApiUrl}",
+                next.Cachet.ApiUrl);
         }
         webhooks.Update(next.Webhooks.ToList());
         Apply(next, cachetChanged);

@@ -61,11 +61,22 @@ public sealed class InstrumentedCachetApi(ICachetApi inner, MonitorMetrics metri
     public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
         Count("find_open_incident", () => inner.FindOpenIncidentAsync(componentId, ct));
 
+    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+        Count("list_unresolved_incidents", () => inner.ListUnresolvedIncidentsAsync(componentId, ct));
+
+    /// <summary>Counted once per listing (<c>list_all_unresolved_incidents</c>), however many calls it makes.</summary>
+    public Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
+        Count("list_all_unresolved_incidents", () => inner.ListAllUnresolvedIncidentsAsync(ct));
+
     public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
         Count("set_component_status", () => inner.SetComponentStatusAsync(componentId, status, ct));
 
     public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
         Count("create_incident", () => inner.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct));
+
+    public Task<int> CreateIncidentAsync(
+        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
+        Count("create_incident", () => inner.CreateIncidentAsync(name, message, componentId, componentStatus, visible, monitorTag, ct));
 
     public Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
         Count("update_incident", () => inner.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct));

@@ -11,37 +11,7 @@ open FsCheck
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Cachet
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-
-/// A client of the fake with the registered token.
-let private clientOf (fake: FakeCachet) = CachetClient(http, fake.BaseUrl, token)
-
-/// A test against a fresh fake of the given version, with a client.
-let private clientTestAt version name (body: FakeCachet -> CachetClient -> Task<unit>) =
-    testTask name { do! withFakeAt version TimeProvider.System (fun fake -> body fake (clientOf fake)) }
-
-/// A test against a fresh 2.4 fake, with a client.
-let private clientTest name body =
-    clientTestAt FakeCachetVersion.V24 name body
-
-/// Runs a call that must fail with a CachetApiException of the given kind; checks the token stays out of it.
-let private failure (kind: CachetApiErrorKind) (call: unit -> Task) =
-    task {
-        let! outcome =
-            task {
-                try
-                    do! call ()
-                    return None
-                with :? CachetApiException as e ->
-                    return Some e
-            }
-
-        match outcome with
-        | None -> return failtest $"expected a {kind} failure, the call succeeded"
-        | Some e ->
-            Expect.equal e.Kind kind $"kind ({e.Message})"
-            Expect.isFalse (e.ToString().Contains token) "the token is not in the exception"
-            return e
-    }
+open CachetMonitor.Tests.Host.Support.CachetClientSupport
 
 /// The bodies of the logged requests with this method and path.
 let private bodiesOf (fake: FakeCachet) httpMethod path =
@@ -445,6 +415,34 @@ let private errors =
                             Expect.equal e.RetryAfter (Nullable(TimeSpan.FromSeconds 30.0)) "30 s"
                         })
             }
+            clientTest "a huge Retry-After is capped at 60 s and garbage is no wait asked, never an exception"
+            <| fun fake client ->
+                task {
+                    for (header, expected) in
+                        [
+                            "9999999", Nullable(TimeSpan.FromSeconds 60.0)
+                            "-5", Nullable()
+                            "abc", Nullable()
+                        ] do
+                        fake.FailNext(CachetFault.RateLimited header)
+
+                        let! e =
+                            failure CachetApiErrorKind.RateLimited (fun () -> client.PingAsync(CancellationToken.None))
+
+                        Expect.equal e.RetryAfter expected header
+                }
+            clientTest "503 with Retry-After (maintenance) is a transient ServerError carrying the wait"
+            <| fun fake client ->
+                task {
+                    fake.FailNext(CachetFault.Unavailable "5")
+
+                    let! e =
+                        failure CachetApiErrorKind.ServerError (fun () -> client.PingAsync(CancellationToken.None))
+
+                    Expect.equal e.StatusCode (Nullable 503) "status"
+                    Expect.equal e.RetryAfter (Nullable(TimeSpan.FromSeconds 5.0)) "retry after"
+                    Expect.isTrue e.IsTransient "transient"
+                }
             testTask "a refused connection is a transient Transport failure" {
                 let! (started: FakeCachet) =
                     FakeCachet.StartAsync(FakeCachetVersion.V24, TimeProvider.System)

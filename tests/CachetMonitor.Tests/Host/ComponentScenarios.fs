@@ -116,8 +116,8 @@ let tests =
                     holds (seconds 1.0) running "the person's incident and its outage stay" (fun () ->
                         (cachet.Incident person.Id |> nonNull).Status = 2 && statusOf cachet api.Id = 3)
 
-                Expect.isEmpty (requestsTo cachet "POST" $"/api/v1/incidents/{person.Id}") "never updated"
-                Expect.isEmpty (requestsTo cachet "PUT" $"/api/v1/incidents/{person.Id}") "never changed"
+                Expect.isEmpty (requestsTo cachet "POST" $"/incidents/{person.Id}") "never updated"
+                Expect.isEmpty (requestsTo cachet "PUT" $"/incidents/{person.Id}") "never changed"
                 Expect.equal (incidentsOf cachet api.Id).Length 1 "no incident of ours either"
                 let! _ = stopWith SIGTERM (seconds 5.0) running
                 ()
@@ -180,8 +180,9 @@ let tests =
                 use! running = startOn path
 
                 do!
-                    waitFor running "the incident opens on the first" (fun () ->
-                        (openIncidents old moved.Id).Length = 1)
+                    waitFor running "the incident and then the status are written to the first" (fun () ->
+                        (openIncidents old moved.Id).Length = 1
+                        && not (requestsTo old "PUT" "/components").IsEmpty)
 
                 let writesBefore = old.Requests.Count
                 replace path ((File.ReadAllText path).Replace(old.BaseUrl, next.BaseUrl))

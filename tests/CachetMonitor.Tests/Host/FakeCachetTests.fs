@@ -962,6 +962,40 @@ let private faults =
                     let! next = get fake "/ping"
                     expectStatus next 200
                 })
+            fakeTest
+                "garbling faults answer normally but with a charset label, a key written twice or a byte that is not UTF-8"
+                (fun fake ->
+                    task {
+                        fake.AddComponent "api" |> ignore
+
+                        let raw (fault: CachetFault) =
+                            task {
+                                fake.FailNext fault
+                                use! response = http.GetAsync(fake.BaseUrl + "/components/1")
+                                let! bytes = response.Content.ReadAsByteArrayAsync()
+                                return int response.StatusCode, string response.Content.Headers.ContentType, bytes
+                            }
+
+                        let! (status, contentType, labelled) = raw (CachetFault.WithCharset "klingon")
+                        Expect.equal (status, contentType) (200, "application/json; charset=klingon") "labelled"
+                        Expect.stringContains (Encoding.UTF8.GetString labelled) "\"name\":\"api\"" "the normal answer"
+                        let! (_, _, twice) = raw (CachetFault.DuplicatedKey "name")
+
+                        Expect.stringContains
+                            (Encoding.UTF8.GetString twice)
+                            "\"name\":\"api\",\"name\":\"api\""
+                            "twice"
+
+                        let! (_, _, broken) = raw (CachetFault.InvalidUtf8())
+                        let at = Array.IndexOf(broken, 0xFFuy)
+
+                        Expect.equal
+                            (Encoding.ASCII.GetString(broken, at - 8, 8))
+                            "\"name\":\""
+                            "before the name's first letter"
+
+                        Expect.equal (Encoding.ASCII.GetString(broken, at + 1, 4)) "api\"" "the name follows"
+                    })
             testTask "a time-window fault ends when the fake's clock passes the window" {
                 let clock = ManualTime start
 

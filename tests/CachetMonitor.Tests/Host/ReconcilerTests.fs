@@ -796,12 +796,14 @@ let private backoff =
 
                 Backoff.Delay(n + 1, options, Nullable())
                 >= Backoff.Delay(n, options, Nullable())
-            testProperty "the delay is never shorter than a Retry-After, nor longer than the cap or the Retry-After"
+            testProperty
+                "the delay is never shorter than a Retry-After (capped at 60 s), nor longer than the cap or the Retry-After"
             <| fun initial capFactor (PositiveInt failures) (NonNegativeInt seconds) ->
                 let options = backoffOptions initial capFactor
                 let asked = TimeSpan.FromSeconds(float (seconds % 120))
+                let honoured = min asked RetryAfterHeader.MaxWait
                 let delay = Backoff.Delay(failures, options, Nullable asked)
-                delay >= asked && delay <= max asked options.MaxBackoff
+                delay >= honoured && delay <= max honoured options.MaxBackoff
         ]
 
 let private unexpectedError =
