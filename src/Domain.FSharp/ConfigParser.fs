@@ -29,6 +29,11 @@ module ConfigParser =
     [<Literal>]
     let MaxFrequencySeconds = 604_800.0
 
+    /// The largest `allowed_fails` and `success_threshold`: far beyond any real use (at one check a second,
+    /// eleven days), and small enough that counting up to it (`allowed_fails + 1`) cannot overflow.
+    [<Literal>]
+    let MaxCheckCount = 1_000_000
+
     /// The path of issues about the document as a whole (syntax errors, a root that is not a mapping).
     [<Literal>]
     let DocumentPath = "(document)"
@@ -409,6 +414,12 @@ module ConfigParser =
         | _ when atLeast = 1 -> Error $"%s{shown value} must be a positive whole number"
         | _ -> Error $"%s{shown value} must be a whole number, %d{atLeast} or more"
 
+    /// A number of consecutive checks, from `atLeast` to `MaxCheckCount`.
+    let private checkCount atLeast (value: Scalar) =
+        match tryInt value.Text with
+        | Some number when number >= atLeast && number <= MaxCheckCount -> Ok number
+        | _ -> Error $"%s{shown value} must be a whole number from %d{atLeast} to %d{MaxCheckCount}"
+
     let private boolean (value: Scalar) =
         match value.Text.Trim().ToLowerInvariant() with
         | "true"
@@ -746,10 +757,10 @@ module ConfigParser =
                     and! expectations =
                         required ep "expectation" (listOf "expectation" true (expectation lookup))
 
-                    and! allowedFails = orDefault ep "allowed_fails" 0 (readWith lookup (wholeNumber 0))
+                    and! allowedFails = orDefault ep "allowed_fails" 0 (readWith lookup (checkCount 0))
 
                     and! successThreshold =
-                        orDefault ep "success_threshold" 1 (readWith lookup (wholeNumber 1))
+                        orDefault ep "success_threshold" 1 (readWith lookup (checkCount 1))
 
                     and! componentId = required ep "component_id" (readWith lookup (wholeNumber 1))
                     and! metricId = optional ep "metric_id" (readWith lookup (wholeNumber 1))

@@ -338,6 +338,15 @@ let private valueTests =
                 Expect.equal ep.Actions (Set.ofList [ PushMetrics; UpdateStatus ]) "actions"
             }
 
+            test "allowed_fails and success_threshold may be as large as the documented maximum" {
+                let ep =
+                    endpointOf (withKeys [ "allowed_fails", Some "1000000"; "success_threshold", Some "1000000" ])
+
+                Expect.equal ep.AllowedFails ConfigParser.MaxCheckCount "allowed_fails"
+                Expect.equal ep.SuccessThreshold ConfigParser.MaxCheckCount "success_threshold"
+                Expect.equal ConfigParser.MaxCheckCount 1_000_000 "the maximum docs/configuration.md states"
+            }
+
             test "header values that are not strings are stringified" {
                 let ep = endpointOf (set "header" "{X-Count: 5, X-On: true, Accept: text/html}")
 
@@ -519,11 +528,27 @@ let private ruleTests =
                             "negative allowed_fails are rejected",
                             "allowed_fails",
                             "-1",
-                            "must be a whole number, 0 or more"
+                            "must be a whole number from 0 to 1000000"
                             "a zero success_threshold is rejected",
                             "success_threshold",
                             "0",
-                            "must be a positive whole number"
+                            "must be a whole number from 1 to 1000000"
+                            "allowed_fails of Int32.MaxValue is rejected, not overflowed",
+                            "allowed_fails",
+                            "2147483647",
+                            "\"2147483647\" must be a whole number from 0 to 1000000"
+                            "a success_threshold of Int32.MaxValue is rejected",
+                            "success_threshold",
+                            "2147483647",
+                            "\"2147483647\" must be a whole number from 1 to 1000000"
+                            "allowed_fails just over the maximum is rejected",
+                            "allowed_fails",
+                            "1000001",
+                            "must be a whole number from 0 to 1000000"
+                            "allowed_fails beyond Int64 is rejected with the range",
+                            "allowed_fails",
+                            "99999999999999999999",
+                            "must be a whole number from 0 to 1000000"
                             "a non-integer component_id is rejected",
                             "component_id",
                             "1.5",
