@@ -1013,6 +1013,38 @@ module ConfigParser =
             | [] -> Ok()
             | issues -> Error issues
 
+    /// Each endpoint needs its own name: hot reload, the metrics' labels, the log categories and the shards tell
+    /// endpoints apart by it. Every repeat is an error at its name, pointing at the first use.
+    let private uniqueNames lookup (endpoints: Section list) =
+        let named =
+            endpoints
+            |> List.choose (fun ep ->
+                match tryFind ep "name" with
+                | Some node when not (isAbsent node) ->
+                    scalar lookup (child ep.Path "name") node
+                    |> Result.toOption
+                    |> Option.map (fun value -> ep.Path, node, value)
+                | _ -> None)
+
+        named
+        |> List.groupBy (fun (_, _, value) -> value.Text)
+        |> List.collect (fun (_, uses) ->
+            match uses with
+            | (firstPath, firstNode, _) :: repeats ->
+                let first = at firstNode
+
+                repeats
+                |> List.map (fun (path, node, value) ->
+                    issue
+                        (child path "name")
+                        (at node)
+                        $"%s{shown value} is already the name of %s{firstPath} (line %d{first.Line}, col %d{first.Column}); every endpoint needs its own name")
+            | [] -> [])
+        |> List.sortBy (fun found -> found.Position.Line, found.Position.Column)
+        |> function
+            | [] -> Ok()
+            | issues -> Error issues
+
     let private withTitles (templates: MessageTemplates) (ep: Endpoint) =
         let render = Template.render (fun key -> ep.TemplateValues.TryFind key)
 
@@ -1042,13 +1074,16 @@ module ConfigParser =
             | Some(_, Some found) -> messageTemplates lookup (Some found)
             | None -> messageTemplates lookup None
 
+        let sections = endpointSections top
+
         let placeholders =
             match messages with
-            | Ok(_, written) -> checkPlaceholders lookup (endpointSections top) written
+            | Ok(_, written) -> checkPlaceholders lookup sections written
             | Error _ -> Ok()
 
         validation {
             let! endpoints = required top "endpoints" (listOf "endpoint" true (endpoint lookup))
+            and! () = uniqueNames lookup sections
             and! cachet = required top "cachet" (cachet lookup)
             and! webhooks = orDefault top "webhooks" [] (listOf "webhook" false (webhook lookup))
             and! templates, _ = messages

@@ -819,6 +819,52 @@ let private ruleTests =
                     ]
                     "all eight errors"
             }
+
+            test "a repeated endpoint name is an error at each repeat, pointing at the first use" {
+                let endpoint (name: string) =
+                    [
+                        $"  - name: %s{name}"
+                        "    url: example.com"
+                        "    method: GET"
+                        "    timeout: 1"
+                        "    frequency: 10"
+                        "    component_id: 1"
+                        "    expectation: [{type: HTTP_STATUS, status_range: 200}]"
+                    ]
+
+                let text =
+                    String.concat
+                        "\n"
+                        ([ "endpoints:" ]
+                         @ endpoint "api"
+                         @ endpoint "web"
+                         @ endpoint "api"
+                         @ endpoint "'api'"
+                         @ [ "cachet:"; "  api_url: https://status.example/api/v1"; "  token: abc"; "" ])
+
+                Expect.equal
+                    (errors text |> List.map (fun i -> i.Path, i.Position, i.Message))
+                    [
+                        "endpoints[2].name",
+                        at 16 11,
+                        "\"api\" is already the name of endpoints[0] (line 2, col 11); every endpoint needs its own name"
+                        "endpoints[3].name",
+                        at 23 11,
+                        "\"api\" is already the name of endpoints[0] (line 2, col 11); every endpoint needs its own name"
+                    ]
+                    "each repeat, however it is quoted"
+            }
+
+            test "a name repeated through the environment is an error that does not show the value" {
+                let lookup = environment [ "N", "secret-name-1234" ]
+                let single = withKeys [ "name", Some "${N}" ]
+                let cachet = single.IndexOf "cachet:"
+                let endpoint = single.Substring(0, cachet).Replace("endpoints:\n", "")
+                let issues = errorsWith lookup (single.Insert(cachet, endpoint))
+
+                Expect.equal (issues |> List.map _.Path) [ "endpoints[1].name" ] (render issues)
+                Expect.isFalse (issues.Head.Message.Contains "secret-name-1234") "masked"
+            }
         ]
 
 let private warningTests =
