@@ -136,7 +136,8 @@ public static class RunCommand
         services.AddSingleton(sp => new MonitorMetrics(
             // The metrics read the monitor set lazily, at scrape time.
             new Lazy<MonitorSet>(sp.GetRequiredService<MonitorSet>),
-            sp.GetRequiredService<CheckStatistics>()));
+            sp.GetRequiredService<CheckStatistics>(),
+            sp.GetService<LogQueue>()));
         if (listen is not null)
         {
             // Up before the first check, down after the last.

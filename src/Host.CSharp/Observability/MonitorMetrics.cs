@@ -16,9 +16,13 @@ public sealed class MonitorMetrics
     private readonly Counter _cachetCalls;
     private readonly Gauge _pendingWrites;
     private readonly Counter _skippedSlots;
+    private readonly Counter _droppedLogLines;
     private long _skippedReported;
 
-    public MonitorMetrics(Lazy<MonitorSet> monitors, CheckStatistics statistics)
+    /// <param name="monitors">The running monitors, read at scrape time.</param>
+    /// <param name="statistics">The scheduler's counters.</param>
+    /// <param name="logs">The log queue whose dropped lines are counted (none: the counter stays 0).</param>
+    public MonitorMetrics(Lazy<MonitorSet> monitors, CheckStatistics statistics, LogQueue? logs = null)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -41,6 +45,9 @@ public sealed class MonitorMetrics
         _skippedSlots = factory.CreateCounter(
             "cachet_monitor_skipped_slots_total",
             "Scheduled checks skipped because the previous check of the endpoint was still running or the loop fell behind.");
+        _droppedLogLines = factory.CreateCounter(
+            "cachet_monitor_log_lines_dropped_total",
+            "Log lines dropped because stderr was not read fast enough (logging never blocks a check).");
 
         Registry.AddBeforeCollectCallback(() =>
         {
@@ -54,6 +61,10 @@ public sealed class MonitorMetrics
             }
             var skipped = statistics.SkippedSlots;
             _skippedSlots.Inc(Math.Max(0, skipped - Interlocked.Exchange(ref _skippedReported, skipped)));
+            if (logs is not null)
+            {
+                _droppedLogLines.IncTo(logs.Dropped);
+            }
         });
     }
 
