@@ -80,7 +80,10 @@ public static class RunCommand
         Register(builder.Services, config, token, target, arguments.Listen, runState, redactor);
 
         using var host = builder.Build();
-        await host.RunAsync();
+        if (await DaemonHost.RunAsync(host))
+        {
+            return ExitCodes.Failure;
+        }
         if (runState.Failure is { } failure)
         {
             await Console.Error.WriteLineAsync($"cachet-monitor: {failure}");

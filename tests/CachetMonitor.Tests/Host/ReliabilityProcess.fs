@@ -3,6 +3,7 @@
 module CachetMonitor.Tests.Host.ReliabilityProcess
 
 open System
+open System.IO
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
@@ -156,6 +157,93 @@ let private scenarios =
             for running in [ first; second ] do
                 let! _ = stopWith SIGTERM (seconds 5.0) running
                 ()
+        }
+
+        testTask "a background service that crashes ends run with exit 1 and a critical line naming it" {
+            // The trigger: the config's folder disappears (an unmounted volume) while the token is being fetched,
+            // so the reloader cannot watch it once the daemon starts.
+            use dir = new TempDir()
+            let! (aws: TargetServer) = TargetServer.StartAsync()
+            use _ = aws
+            let release = TaskCompletionSource()
+
+            let secret =
+                """{"Name":"cachethq","SecretString":"{\"token\":\"crash-token-8d1f\"}"}"""
+
+            aws.Set("/", TargetBehaviour.WithBody(secret, "application/x-amz-json-1.1", null).HeldUntil(release.Task))
+
+            let yaml =
+                configWith
+                    $"http://127.0.0.1:{freePort ()}/api/v1"
+                    [
+                        "  token:"
+                        "    - type: AWS_SECRETS_MANAGER"
+                        "      secret_name: cachethq"
+                        "      secret_key: token"
+                        "      region: us-west-2"
+                    ]
+                    [ endpointYaml "api" $"http://127.0.0.1:{freePort ()}/" 1 statusExpectation ]
+                    []
+
+            let folder = Directory.CreateDirectory(Path.Combine(dir.Path, "config")).FullName
+            let path = Path.Combine(folder, "config.yml")
+            File.WriteAllText(path, yaml)
+
+            let env =
+                [
+                    "AWS_ACCESS_KEY_ID", "AKIDCRASH"
+                    "AWS_SECRET_ACCESS_KEY", "crash-aws-secret"
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER", aws.Url "/"
+                ]
+
+            use running = start [ "run"; path ] env
+            do! waitFor running "the token request is held" (fun () -> aws.Hits "/" >= 1)
+            Directory.Delete(folder, true)
+            release.SetResult()
+            let! code = running.WaitForExit(seconds 30.0)
+            Expect.equal code (Some 1) $"a non-zero exit, for Restart=on-failure\n{running.Output}"
+
+            Expect.stringContains
+                running.Output
+                "crit: CachetMonitor.Host.Cli.RunCommand[0] ConfigReloader crashed ("
+                "a critical line names the service"
+
+            Expect.stringContains running.Output "exiting with code 1" "and says what follows"
+            Expect.isFalse (running.Output.Contains "crash-token-8d1f") "the token is not printed"
+        }
+
+        testTask "a --listen address already in use ends run with exit 1 and a clear line, not an abort" {
+            use dir = new TempDir()
+            let taken = new Net.Sockets.TcpListener(Net.IPAddress.Loopback, 0)
+            taken.Start()
+            let port = (taken.LocalEndpoint :?> Net.IPEndPoint).Port
+
+            let yaml =
+                config
+                    "http://127.0.0.1:9/api/v1"
+                    token
+                    [ endpointYaml "api" "http://127.0.0.1:9/" 1 statusExpectation ]
+                    []
+
+            let! code, output =
+                run
+                    [
+                        "run"
+                        dir.Write("config.yml", yaml)
+                        "--dry-run"
+                        "--listen"
+                        $"127.0.0.1:{port}"
+                    ]
+                    []
+                    (seconds 30.0)
+
+            taken.Stop()
+            Expect.equal code 1 $"exit 1 (it was an abort, 134)\n{output}"
+
+            Expect.stringContains
+                output
+                $"The daemon could not start (Failed to bind to address http://127.0.0.1:{port}: address already in use.)"
+                "a critical line says why"
         }
     ]
 
