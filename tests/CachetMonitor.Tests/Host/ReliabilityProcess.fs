@@ -212,6 +212,66 @@ let private scenarios =
             Expect.isFalse (running.Output.Contains "crash-token-8d1f") "the token is not printed"
         }
 
+        testTask
+            "the first check after start is not charged with the monitor's own warm-up: timeout 0.05 against a fast target passes" {
+            use dir = new TempDir()
+            let! (target: TargetServer) = TargetServer.StartAsync()
+            use _ = target
+            // The target's own first answer (in this process) is not what is measured.
+            do!
+                task {
+                    use client = new Net.Http.HttpClient()
+                    let! _ = client.GetStringAsync(target.Url "/warm")
+                    ()
+                }
+
+            let yaml =
+                config
+                    "http://127.0.0.1:9/api/v1"
+                    token
+                    [
+                        endpointYaml
+                            "fast"
+                            (target.Url "/fast")
+                            1
+                            (statusExpectation
+                             @ [
+                                 "timeout: 0.05"
+                                 "frequency: 30"
+                                 "allowed_fails: 0"
+                                 "action: [CREATE_INCIDENT, UPDATE_STATUS]"
+                             ])
+                    ]
+                    []
+
+            let path = dir.Write("config.yml", yaml)
+
+            // Each start is a fresh process with a cold JIT: every one of them must pass its first check.
+            for run in 1..3 do
+                use running = start [ "run"; path; "--dry-run"; "--log-level"; "Debug" ] []
+
+                let firstCheck () =
+                    running.Output.Contains "fast: passed" || running.Output.Contains "fast: failed"
+
+                do! waitFor running $"start {run}: the first check is done" firstCheck
+                Expect.stringContains running.Output "fast: passed in" $"start {run}: the first check passes"
+                Expect.isFalse (running.Output.Contains "timed out") $"start {run}: nothing timed out\n{running.Output}"
+                Expect.isFalse (running.Output.Contains "/incidents") $"start {run}: no incident\n{running.Output}"
+
+                Expect.equal
+                    (target.Hits "/fast")
+                    run
+                    "one request to the endpoint per start: the warm-up sends it none"
+
+                let! _ = stopWith SIGTERM (seconds 5.0) running
+                ()
+
+            // `check` warms up the same way.
+            for run in 1..2 do
+                let! code, output = MonitorProcess.run [ "check"; path ] [] (seconds 30.0)
+                Expect.equal code 0 $"check {run} passes\n{output}"
+        }
+
         testTask "a --listen address already in use ends run with exit 1 and a clear line, not an abort" {
             use dir = new TempDir()
             let taken = new Net.Sockets.TcpListener(Net.IPAddress.Loopback, 0)
