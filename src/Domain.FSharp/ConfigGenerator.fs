@@ -24,7 +24,14 @@ module ConfigGenerator =
 
     let private sequence (items: YamlNode list) = YamlSequenceNode(items) :> YamlNode
 
-    let private endpoint (c: GeneratedComponent) =
+    let private endpoint (repeated: Set<string>) (c: GeneratedComponent) =
+        // Endpoint names must be unique; components sharing a name are told apart by their id.
+        let name =
+            if repeated.Contains c.Name then
+                $"%s{c.Name} (component %d{c.Id})"
+            else
+                c.Name
+
         mapping
             [
                 "action", sequence [ scalar "CREATE_INCIDENT"; scalar "UPDATE_STATUS" ]
@@ -42,7 +49,7 @@ module ConfigGenerator =
                     ]
                 "frequency", scalar "30"
                 "method", scalar "GET"
-                "name", quoted c.Name
+                "name", quoted name
                 "public_incidents", scalar "true"
                 "timeout", scalar "1"
                 "url", quoted c.Link
@@ -50,11 +57,18 @@ module ConfigGenerator =
 
     /// The YAML text of a config for these components (the caller passes only enabled ones).
     let render (apiUrl: string) (token: Secret) (components: GeneratedComponent list) : string =
+        let repeated =
+            components
+            |> List.countBy _.Name
+            |> List.filter (fun (_, count) -> count > 1)
+            |> List.map fst
+            |> Set.ofList
+
         let root =
             mapping
                 [
                     "cachet", mapping [ "api_url", quoted apiUrl; "token", quoted (Secret.reveal token) ]
-                    "endpoints", sequence (components |> List.map endpoint)
+                    "endpoints", sequence (components |> List.map (endpoint repeated))
                 ]
 
         use writer = new StringWriter()

@@ -29,6 +29,11 @@ module ConfigParser =
     [<Literal>]
     let MaxFrequencySeconds = 604_800.0
 
+    /// The largest `allowed_fails` and `success_threshold`: far beyond any real use (at one check a second,
+    /// eleven days), and small enough that counting up to it (`allowed_fails + 1`) cannot overflow.
+    [<Literal>]
+    let MaxCheckCount = 1_000_000
+
     /// The path of issues about the document as a whole (syntax errors, a root that is not a mapping).
     [<Literal>]
     let DocumentPath = "(document)"
@@ -409,6 +414,12 @@ module ConfigParser =
         | _ when atLeast = 1 -> Error $"%s{shown value} must be a positive whole number"
         | _ -> Error $"%s{shown value} must be a whole number, %d{atLeast} or more"
 
+    /// A number of consecutive checks, from `atLeast` to `MaxCheckCount`.
+    let private checkCount atLeast (value: Scalar) =
+        match tryInt value.Text with
+        | Some number when number >= atLeast && number <= MaxCheckCount -> Ok number
+        | _ -> Error $"%s{shown value} must be a whole number from %d{atLeast} to %d{MaxCheckCount}"
+
     let private boolean (value: Scalar) =
         match value.Text.Trim().ToLowerInvariant() with
         | "true"
@@ -746,10 +757,10 @@ module ConfigParser =
                     and! expectations =
                         required ep "expectation" (listOf "expectation" true (expectation lookup))
 
-                    and! allowedFails = orDefault ep "allowed_fails" 0 (readWith lookup (wholeNumber 0))
+                    and! allowedFails = orDefault ep "allowed_fails" 0 (readWith lookup (checkCount 0))
 
                     and! successThreshold =
-                        orDefault ep "success_threshold" 1 (readWith lookup (wholeNumber 1))
+                        orDefault ep "success_threshold" 1 (readWith lookup (checkCount 1))
 
                     and! componentId = required ep "component_id" (readWith lookup (wholeNumber 1))
                     and! metricId = optional ep "metric_id" (readWith lookup (wholeNumber 1))
@@ -1002,6 +1013,38 @@ module ConfigParser =
             | [] -> Ok()
             | issues -> Error issues
 
+    /// Each endpoint needs its own name: hot reload, the metrics' labels, the log categories and the shards tell
+    /// endpoints apart by it. Every repeat is an error at its name, pointing at the first use.
+    let private uniqueNames lookup (endpoints: Section list) =
+        let named =
+            endpoints
+            |> List.choose (fun ep ->
+                match tryFind ep "name" with
+                | Some node when not (isAbsent node) ->
+                    scalar lookup (child ep.Path "name") node
+                    |> Result.toOption
+                    |> Option.map (fun value -> ep.Path, node, value)
+                | _ -> None)
+
+        named
+        |> List.groupBy (fun (_, _, value) -> value.Text)
+        |> List.collect (fun (_, uses) ->
+            match uses with
+            | (firstPath, firstNode, _) :: repeats ->
+                let first = at firstNode
+
+                repeats
+                |> List.map (fun (path, node, value) ->
+                    issue
+                        (child path "name")
+                        (at node)
+                        $"%s{shown value} is already the name of %s{firstPath} (line %d{first.Line}, col %d{first.Column}); every endpoint needs its own name")
+            | [] -> [])
+        |> List.sortBy (fun found -> found.Position.Line, found.Position.Column)
+        |> function
+            | [] -> Ok()
+            | issues -> Error issues
+
     let private withTitles (templates: MessageTemplates) (ep: Endpoint) =
         let render = Template.render (fun key -> ep.TemplateValues.TryFind key)
 
@@ -1031,13 +1074,16 @@ module ConfigParser =
             | Some(_, Some found) -> messageTemplates lookup (Some found)
             | None -> messageTemplates lookup None
 
+        let sections = endpointSections top
+
         let placeholders =
             match messages with
-            | Ok(_, written) -> checkPlaceholders lookup (endpointSections top) written
+            | Ok(_, written) -> checkPlaceholders lookup sections written
             | Error _ -> Ok()
 
         validation {
             let! endpoints = required top "endpoints" (listOf "endpoint" true (endpoint lookup))
+            and! () = uniqueNames lookup sections
             and! cachet = required top "cachet" (cachet lookup)
             and! webhooks = orDefault top "webhooks" [] (listOf "webhook" false (webhook lookup))
             and! templates, _ = messages

@@ -139,5 +139,15 @@ type MonitorCore =
     /// The config with only the endpoints the shard owns.
     static member RestrictToShard(config: Config, shard: Shard) : Config = Shard.restrict shard config
 
+    /// A copy of `endpoint` that probes `url` instead, within `timeoutSeconds` and without the endpoint's headers:
+    /// a request shaped like the endpoint's checks for a listener of the caller's own (the monitor's warm-up).
+    static member ProbeCopy(endpoint: Endpoint, url: string, timeoutSeconds: float) : Endpoint =
+        { endpoint with
+            Url = url
+            RawUrl = url
+            Headers = []
+            TimeoutSeconds = timeoutSeconds
+        }
+
     /// A config error or warning for people: `path (line L, col C): message`.
     static member DescribeIssue(issue: ConfigIssue) : string = ConfigIssue.render issue

@@ -32,6 +32,9 @@ public sealed record TargetBehaviour
     /// <summary>Never answer (until the server is disposed or the client gives up).</summary>
     public bool Hang { get; init; }
 
+    /// <summary>When set, the answer waits until this task completes (the test decides when a request is answered).</summary>
+    public Task? Release { get; init; }
+
     /// <summary>Drop the connection without an answer.</summary>
     public bool Drop { get; init; }
 
@@ -58,6 +61,9 @@ public sealed record TargetBehaviour
 
     /// <summary>Extra response headers.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>This answer, held until <paramref name="release"/> completes.</summary>
+    public TargetBehaviour HeldUntil(Task release) => this with { Release = release };
 
     /// <summary>200 with the default page.</summary>
     public static TargetBehaviour Ok() => new();
@@ -216,6 +222,8 @@ public sealed class TargetServer : IAsyncDisposable
         {
             if (behaviour.Hang)
                 await Task.Delay(Timeout.Infinite, linked.Token);
+            if (behaviour.Release is { } release)
+                await release.WaitAsync(linked.Token);
             if (behaviour.Delay > TimeSpan.Zero)
                 await Task.Delay(behaviour.Delay, linked.Token);
         }

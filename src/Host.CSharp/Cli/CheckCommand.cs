@@ -4,6 +4,7 @@ using CachetMonitor.Domain;
 using CachetMonitor.Host.Configuration;
 using CachetMonitor.Host.Observability;
 using CachetMonitor.Host.Probing;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CachetMonitor.Host.Cli;
 
@@ -24,6 +25,7 @@ public static class CheckCommand
         var redactor = new SecretRedactor();
         redactor.Add(loaded.EnvironmentValues);
         using var prober = new HttpProber(new ProbeOptions());
+        await ProbeWarmUp.RunAsync(prober, endpoints, NullLogger.Instance, CancellationToken.None);
         using var slots = new SemaphoreSlim(64);
         var rows = await Task.WhenAll(endpoints.Select(async endpoint =>
         {

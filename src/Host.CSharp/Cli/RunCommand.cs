@@ -80,7 +80,10 @@ public static class RunCommand
         Register(builder.Services, config, token, target, arguments.Listen, runState, redactor);
 
         using var host = builder.Build();
-        await host.RunAsync();
+        if (await DaemonHost.RunAsync(host))
+        {
+            return ExitCodes.Failure;
+        }
         if (runState.Failure is { } failure)
         {
             await Console.Error.WriteLineAsync($"cachet-monitor: {failure}");
@@ -145,7 +148,8 @@ public static class RunCommand
             new Lazy<MonitorSet>(sp.GetRequiredService<MonitorSet>),
             new Lazy<ComponentSet>(sp.GetRequiredService<ComponentSet>),
             sp.GetRequiredService<CheckStatistics>(),
-            sp.GetRequiredService<SyncCounters>()));
+            sp.GetRequiredService<SyncCounters>(),
+            sp.GetService<LogQueue>()));
         if (listen is not null)
         {
             // Up before the first check, down after the last.

@@ -19,11 +19,18 @@ public sealed class MonitorMetrics
     private readonly Counter _skippedSlots;
     private readonly Counter _droppedPoints;
     private readonly Counter _writeLoopFailures;
+    private readonly Counter _droppedLogLines;
     private long _skippedReported;
     private long _droppedReported;
     private long _failuresReported;
 
-    public MonitorMetrics(Lazy<MonitorSet> monitors, Lazy<ComponentSet> components, CheckStatistics statistics, SyncCounters counters)
+    /// <param name="monitors">The running monitors, read at scrape time.</param>
+    /// <param name="components">The components being kept true, read at scrape time.</param>
+    /// <param name="statistics">The scheduler's counters.</param>
+    /// <param name="counters">The component write loops' counters.</param>
+    /// <param name="logs">The log queue whose dropped lines are counted (none: the counter stays 0).</param>
+    public MonitorMetrics(
+        Lazy<MonitorSet> monitors, Lazy<ComponentSet> components, CheckStatistics statistics, SyncCounters counters, LogQueue? logs = null)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -46,6 +53,9 @@ public sealed class MonitorMetrics
         _skippedSlots = factory.CreateCounter(
             "cachet_monitor_skipped_slots_total",
             "Scheduled checks skipped because the previous check of the endpoint was still running or the loop fell behind.");
+        _droppedLogLines = factory.CreateCounter(
+            "cachet_monitor_log_lines_dropped_total",
+            "Log lines dropped because stderr was not read fast enough (logging never blocks a check).");
 
         _droppedPoints = factory.CreateCounter(
             "cachet_monitor_metric_points_dropped_total",
@@ -69,6 +79,10 @@ public sealed class MonitorMetrics
             _droppedPoints.Inc(Math.Max(0, dropped - Interlocked.Exchange(ref _droppedReported, dropped)));
             var failures = counters.WriteLoopFailures;
             _writeLoopFailures.Inc(Math.Max(0, failures - Interlocked.Exchange(ref _failuresReported, failures)));
+            if (logs is not null)
+            {
+                _droppedLogLines.IncTo(logs.Dropped);
+            }
         });
     }
 

@@ -34,7 +34,7 @@ public sealed class ObservabilityServer(
         var app = builder.Build();
         app.MapGet("/healthz", () =>
         {
-            var silent = time.GetUtcNow() - statistics.LastHeartbeat;
+            var silent = statistics.SilentFor(time);
             return silent <= StallLimit
                 ? Results.Text("healthy\n")
                 : Results.Text($"unhealthy: the scheduler has been silent for {silent.TotalSeconds:0} s\n", statusCode: 503);

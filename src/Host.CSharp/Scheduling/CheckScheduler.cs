@@ -8,7 +8,9 @@ namespace CachetMonitor.Host.Scheduling;
 /// <summary>
 /// One loop schedules every endpoint at a fixed rate (no drift): the first checks are spread over the first
 /// interval, a check that is still running when its next slot comes skips that slot instead of overlapping,
-/// and slots missed while the machine was busy are skipped rather than run in a burst.
+/// and slots missed while the machine was busy are skipped rather than run in a burst. Slots are on the
+/// monotonic clock (<see cref="TimeProvider.GetTimestamp"/>): a wall clock stepped back or forward (NTP, a
+/// suspended VM, an operator) neither stops the checks nor bunches them; wall time only stamps metric points.
 /// </summary>
 public sealed class CheckScheduler(
     MonitorSet monitorSet,
@@ -25,6 +27,10 @@ public sealed class CheckScheduler(
     /// </summary>
     internal static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>The longest the loop sleeps, so that it looks for added endpoints and heartbeats at least this often.</summary>
+    private static readonly TimeSpan MaximumWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>One endpoint's place in the schedule; its period is in monotonic timestamp units.</summary>
     private sealed class Slot(EndpointMonitor monitor, long periodTicks)
     {
         public EndpointMonitor Monitor { get; } = monitor;
@@ -37,24 +43,24 @@ public sealed class CheckScheduler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var monitors = monitorSet.Current;
+        await ProbeWarmUp.RunAsync(prober, monitors.Select(m => m.Endpoint), logger, stoppingToken).ConfigureAwait(false);
         var queue = new PriorityQueue<Slot, long>(monitors.Count);
-        Enqueue(queue, monitors, time.GetUtcNow().UtcTicks);
+        Enqueue(queue, monitors, time.GetTimestamp());
         logger.LogInformation("Monitoring {Count} endpoint(s)", monitors.Count);
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            statistics.Heartbeat(time.GetUtcNow());
+            statistics.Heartbeat(time.GetTimestamp());
             TakeAdded(queue);
-            var due = queue.TryPeek(out _, out var first) ? first : long.MaxValue;
-            var wait = due == long.MaxValue ? TimeSpan.FromSeconds(1).Ticks : due - time.GetUtcNow().UtcTicks;
-            if (wait > 0)
+            var wait = queue.TryPeek(out _, out var due) ? time.GetElapsedTime(time.GetTimestamp(), due) : MaximumWait;
+            if (wait > TimeSpan.Zero)
             {
                 // Never less than MinimumWait: the slots that come due meanwhile are dispatched together.
-                var delay = Math.Clamp(wait, MinimumWait.Ticks, TimeSpan.FromSeconds(1).Ticks);
+                var delay = wait < MinimumWait ? MinimumWait : wait > MaximumWait ? MaximumWait : wait;
                 try
                 {
                     statistics.Waited();
-                    await Task.Delay(TimeSpan.FromTicks(delay), time, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -62,7 +68,7 @@ public sealed class CheckScheduler(
                 }
                 continue;
             }
-            var now = time.GetUtcNow().UtcTicks;
+            var now = time.GetTimestamp();
             while (queue.TryPeek(out var slot, out var slotDue) && slotDue <= now)
             {
                 queue.Dequeue();
@@ -95,11 +101,11 @@ public sealed class CheckScheduler(
     }
 
     /// <summary>Queues monitors with their first checks spread evenly over each one's first interval.</summary>
-    private static void Enqueue(PriorityQueue<Slot, long> queue, IReadOnlyList<EndpointMonitor> monitors, long start)
+    private void Enqueue(PriorityQueue<Slot, long> queue, IReadOnlyList<EndpointMonitor> monitors, long start)
     {
         for (var i = 0; i < monitors.Count; i++)
         {
-            var period = Math.Max(1, TimeSpan.FromSeconds(monitors[i].Endpoint.FrequencySeconds).Ticks);
+            var period = Math.Max(1, (long)(monitors[i].Endpoint.FrequencySeconds * time.TimestampFrequency));
             var offset = (long)(period * ((double)i / monitors.Count));
             queue.Enqueue(new Slot(monitors[i], period), start + offset);
         }
@@ -114,7 +120,7 @@ public sealed class CheckScheduler(
         }
         if (added is not null)
         {
-            Enqueue(queue, added, time.GetUtcNow().UtcTicks);
+            Enqueue(queue, added, time.GetTimestamp());
             logger.LogInformation("Scheduling {Count} added endpoint(s)", added.Count);
         }
     }
@@ -122,8 +128,10 @@ public sealed class CheckScheduler(
     private async Task RunCheckAsync(Slot slot, CancellationToken stoppingToken)
     {
         var endpoint = slot.Monitor.Endpoint;
+        bool? passed = null;
         try
         {
+            // Wall time: it only stamps the metric point.
             var started = time.GetUtcNow();
             slot.Timeout ??= new CheckTimeout(stoppingToken);
             var observation = await prober.ProbeAsync(slot.Probe, slot.Timeout, stoppingToken).ConfigureAwait(false);
@@ -132,7 +140,7 @@ public sealed class CheckScheduler(
                 return;
             }
             var verdict = MonitorCore.Evaluate(endpoint, observation);
-            statistics.Checked(verdict.IsPassed);
+            passed = verdict.IsPassed;
             if (logger.IsEnabled(LogLevel.Debug))
             {
                 logger.LogDebug("{Endpoint}: {Verdict}", endpoint.Name, Describe(verdict));
@@ -147,6 +155,11 @@ public sealed class CheckScheduler(
         finally
         {
             Volatile.Write(ref slot.Running, 0);
+            // Counted once the check is over: whoever sees it counted sees the endpoint free for its next slot.
+            if (passed is { } result)
+            {
+                statistics.Checked(result);
+            }
             if (slot.Monitor.Retired)
             {
                 // Dropped from the schedule (hot reload): nothing will check it again.

@@ -6,7 +6,7 @@ public sealed class CheckStatistics
     private long _checks;
     private long _failures;
     private long _skipped;
-    private long _heartbeatTicks;
+    private long _heartbeatTimestamp;
     private long _waits;
 
     public long Checks => Interlocked.Read(ref _checks);
@@ -19,8 +19,8 @@ public sealed class CheckStatistics
     /// <summary>How often the scheduler loop went to sleep (it must not spin: at most about once a millisecond).</summary>
     public long Waits => Interlocked.Read(ref _waits);
 
-    /// <summary>When the scheduler loop last ran.</summary>
-    public DateTimeOffset LastHeartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
+    /// <summary>How long ago the scheduler loop last ran, on the monotonic clock (a wall clock step is no silence).</summary>
+    public TimeSpan SilentFor(TimeProvider time) => time.GetElapsedTime(Interlocked.Read(ref _heartbeatTimestamp));
 
     public void Checked(bool passed)
     {
@@ -35,5 +35,6 @@ public sealed class CheckStatistics
 
     public void Waited() => Interlocked.Increment(ref _waits);
 
-    public void Heartbeat(DateTimeOffset now) => Interlocked.Exchange(ref _heartbeatTicks, now.UtcTicks);
+    /// <summary>The loop runs now; <paramref name="timestamp"/> is from <see cref="TimeProvider.GetTimestamp"/>.</summary>
+    public void Heartbeat(long timestamp) => Interlocked.Exchange(ref _heartbeatTimestamp, timestamp);
 }

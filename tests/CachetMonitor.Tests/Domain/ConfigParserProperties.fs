@@ -258,7 +258,9 @@ let tests =
             test "aliases that stay small are expanded as usual" {
                 let text =
                     "x-endpoint: &ep {name: api, url: example.com, method: GET, timeout: 1, frequency: 5, component_id: 1, expectation: [{type: LATENCY, threshold: 1}]}\n"
-                    + "endpoints: [*ep, *ep, *ep]\ncachet: {api_url: https://s.example, token: t}\n"
+                    // Merged with a name each: endpoint names must be unique.
+                    + "endpoints: [{<<: *ep, name: a}, {<<: *ep, name: b}, {<<: *ep, name: c}]\n"
+                    + "cachet: {api_url: https://s.example, token: t}\n"
 
                 match ConfigParser.parse lookup text with
                 | Ok parsed -> Expect.equal parsed.Config.Endpoints.Length 3 "three endpoints"

@@ -338,6 +338,15 @@ let private valueTests =
                 Expect.equal ep.Actions (Set.ofList [ PushMetrics; UpdateStatus ]) "actions"
             }
 
+            test "allowed_fails and success_threshold may be as large as the documented maximum" {
+                let ep =
+                    endpointOf (withKeys [ "allowed_fails", Some "1000000"; "success_threshold", Some "1000000" ])
+
+                Expect.equal ep.AllowedFails ConfigParser.MaxCheckCount "allowed_fails"
+                Expect.equal ep.SuccessThreshold ConfigParser.MaxCheckCount "success_threshold"
+                Expect.equal ConfigParser.MaxCheckCount 1_000_000 "the maximum docs/configuration.md states"
+            }
+
             test "header values that are not strings are stringified" {
                 let ep = endpointOf (set "header" "{X-Count: 5, X-On: true, Accept: text/html}")
 
@@ -519,11 +528,27 @@ let private ruleTests =
                             "negative allowed_fails are rejected",
                             "allowed_fails",
                             "-1",
-                            "must be a whole number, 0 or more"
+                            "must be a whole number from 0 to 1000000"
                             "a zero success_threshold is rejected",
                             "success_threshold",
                             "0",
-                            "must be a positive whole number"
+                            "must be a whole number from 1 to 1000000"
+                            "allowed_fails of Int32.MaxValue is rejected, not overflowed",
+                            "allowed_fails",
+                            "2147483647",
+                            "\"2147483647\" must be a whole number from 0 to 1000000"
+                            "a success_threshold of Int32.MaxValue is rejected",
+                            "success_threshold",
+                            "2147483647",
+                            "\"2147483647\" must be a whole number from 1 to 1000000"
+                            "allowed_fails just over the maximum is rejected",
+                            "allowed_fails",
+                            "1000001",
+                            "must be a whole number from 0 to 1000000"
+                            "allowed_fails beyond Int64 is rejected with the range",
+                            "allowed_fails",
+                            "99999999999999999999",
+                            "must be a whole number from 0 to 1000000"
                             "a non-integer component_id is rejected",
                             "component_id",
                             "1.5",
@@ -793,6 +818,52 @@ let private ruleTests =
                         "cachet.api_url", at 21 3
                     ]
                     "all eight errors"
+            }
+
+            test "a repeated endpoint name is an error at each repeat, pointing at the first use" {
+                let endpoint (name: string) =
+                    [
+                        $"  - name: %s{name}"
+                        "    url: example.com"
+                        "    method: GET"
+                        "    timeout: 1"
+                        "    frequency: 10"
+                        "    component_id: 1"
+                        "    expectation: [{type: HTTP_STATUS, status_range: 200}]"
+                    ]
+
+                let text =
+                    String.concat
+                        "\n"
+                        ([ "endpoints:" ]
+                         @ endpoint "api"
+                         @ endpoint "web"
+                         @ endpoint "api"
+                         @ endpoint "'api'"
+                         @ [ "cachet:"; "  api_url: https://status.example/api/v1"; "  token: abc"; "" ])
+
+                Expect.equal
+                    (errors text |> List.map (fun i -> i.Path, i.Position, i.Message))
+                    [
+                        "endpoints[2].name",
+                        at 16 11,
+                        "\"api\" is already the name of endpoints[0] (line 2, col 11); every endpoint needs its own name"
+                        "endpoints[3].name",
+                        at 23 11,
+                        "\"api\" is already the name of endpoints[0] (line 2, col 11); every endpoint needs its own name"
+                    ]
+                    "each repeat, however it is quoted"
+            }
+
+            test "a name repeated through the environment is an error that does not show the value" {
+                let lookup = environment [ "N", "secret-name-1234" ]
+                let single = withKeys [ "name", Some "${N}" ]
+                let cachet = single.IndexOf "cachet:"
+                let endpoint = single.Substring(0, cachet).Replace("endpoints:\n", "")
+                let issues = errorsWith lookup (single.Insert(cachet, endpoint))
+
+                Expect.equal (issues |> List.map _.Path) [ "endpoints[1].name" ] (render issues)
+                Expect.isFalse (issues.Head.Message.Contains "secret-name-1234") "masked"
             }
         ]
 

@@ -175,6 +175,40 @@ let tests =
                     "as docs/using-the-core.md shows"
             }
 
+            test "a generated config tells components that share a name apart, so it is valid" {
+                let components =
+                    [|
+                        {
+                            Id = 3
+                            Name = "api"
+                            Link = "http://127.0.0.1:1/a"
+                        }
+                        {
+                            Id = 4
+                            Name = "web"
+                            Link = "http://127.0.0.1:1/w"
+                        }
+                        {
+                            Id = 9
+                            Name = "api"
+                            Link = "http://127.0.0.1:1/b"
+                        }
+                    |]
+
+                let yaml =
+                    MonitorCore.GenerateConfig("https://status.example.com/api/v1", "t0ken-1", components)
+
+                let parsed =
+                    MonitorCore.ParseConfig(yaml, Func<string, string | null>(fun _ -> null))
+
+                Expect.isTrue parsed.IsValid (String.Join("\n", parsed.Errors |> Seq.map MonitorCore.DescribeIssue))
+
+                Expect.equal
+                    (parsed.Config.Endpoints |> List.map _.Name)
+                    [ "api (component 3)"; "web"; "api (component 9)" ]
+                    "only the repeated names carry the id"
+            }
+
             test "an invalid config gives every error with its position, without throwing" {
                 let lines =
                     runExample (exampleConfig.Replace("status_range: 200-300", "status_range: 2OO"))

@@ -149,6 +149,51 @@ let tests =
                 Expect.equal code (Some 0) "stops cleanly"
             }
 
+            testTask "a change that repeats an endpoint name is refused as at start-up, and the running config stays" {
+                use dir = new TempDir()
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                let apiUrl, token = "http://127.0.0.1:9/api/v1", "dry-token-0005"
+
+                let path =
+                    dir.Write(
+                        "config.yml",
+                        config apiUrl token [ endpoint "a" (target.Url "/a") 1; endpoint "b" (target.Url "/b") 2 ]
+                    )
+
+                use running = start [ "run"; path; "--dry-run" ] []
+                do! waitFor running "a and b are checked" (fun () -> target.Hits "/a" >= 2 && target.Hits "/b" >= 2)
+
+                let repeated =
+                    config apiUrl token [ endpoint "a" (target.Url "/a") 1; endpoint "a" (target.Url "/c") 2 ]
+
+                replace path repeated
+
+                do!
+                    waitFor running "the rejection is logged" (fun () ->
+                        running.Output.Contains "the running config stays")
+
+                let expected =
+                    "endpoints[1].name (line 12, col 11): \"a\" is already the name of endpoints[0] (line 2, col 11)"
+
+                Expect.stringContains running.Output expected "names the repeat and the first use"
+                let hits = target.Hits "/b"
+
+                do!
+                    waitFor running "b, dropped by the refused config, is still checked" (fun () ->
+                        target.Hits "/b" >= hits + 2)
+
+                Expect.equal (target.Hits "/c") 0 "the refused config's endpoint never starts"
+                Expect.isFalse running.HasExited "the daemon keeps running"
+                // Start-up refuses the same file with the same error.
+                let! code, output = run [ "run"; path; "--dry-run" ] [] (seconds 30.0)
+                Expect.equal code 2 $"start-up refuses it\n{output}"
+                Expect.stringContains output expected "with the same error"
+                running.Signal SIGTERM
+                let! code = running.WaitForExit(seconds 10.0)
+                Expect.equal code (Some 0) "stops cleanly"
+            }
+
             testTask "SIGHUP reloads, and a new token fixes writes that Cachet rejected with 401" {
                 use dir = new TempDir()
                 let! (target: TargetServer) = TargetServer.StartAsync()

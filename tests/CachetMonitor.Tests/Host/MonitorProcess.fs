@@ -68,9 +68,9 @@ type Running(proc: Process, output: ConcurrentQueue<string>) =
             this.Stop()
             ValueTask.CompletedTask
 
-/// Starts a program (in `workingDirectory`, if given) with the given extra environment (a null value removes a
-/// variable); its output is collected. A test never inherits a real token, shard or AWS credentials.
-let startProgram
+/// How a test starts a program (in `workingDirectory`, if given) with the given extra environment (a null value
+/// removes a variable) and its output redirected. A test never inherits a real token, shard or AWS credentials.
+let private startInfo
     (program: string)
     (args: string list)
     (workingDirectory: string option)
@@ -106,6 +106,16 @@ let startProgram
         | null -> info.Environment.Remove name |> ignore
         | v -> info.Environment[name] <- v
 
+    info
+
+/// Starts a program as `startInfo` says; its output is collected.
+let startProgram
+    (program: string)
+    (args: string list)
+    (workingDirectory: string option)
+    (environment: (string * string | null) list)
+    =
+    let info = startInfo program args workingDirectory environment
     let output = ConcurrentQueue<string>()
     let proc = new Process(StartInfo = info, EnableRaisingEvents = true)
 
@@ -127,6 +137,17 @@ let startProgram
 /// Starts `cachet-monitor ARGS` with the given extra environment (a null value removes a variable).
 let start (args: string list) (environment: (string * string | null) list) =
     startProgram executable args None environment
+
+/// Starts `cachet-monitor ARGS` with stdout and stderr on pipes that are never read: once a pipe's buffer
+/// (64 KiB) is full, every write to it blocks. Its `Output` stays empty.
+let startUnread (args: string list) (environment: (string * string | null) list) =
+    let proc =
+        new Process(StartInfo = startInfo executable args None environment, EnableRaisingEvents = true)
+
+    if not (proc.Start()) then
+        failwith $"{executable} did not start"
+
+    new Running(proc, ConcurrentQueue<string>())
 
 /// A TCP port on 127.0.0.1 with nothing listening on it (free a moment ago).
 let freePort () =

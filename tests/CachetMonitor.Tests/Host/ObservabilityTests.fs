@@ -5,6 +5,7 @@ open System
 open System.Net.Http
 open Expecto
 open CachetMonitor.FakeServers
+open CachetMonitor.Host.Observability
 open CachetMonitor.Tests.Host.MonitorProcess
 
 let private seconds (s: float) = TimeSpan.FromSeconds s
@@ -31,12 +32,86 @@ let private get (url: string) : Threading.Tasks.Task<int * string * string> =
             return 0, "", ""
     }
 
+/// The sum of a metric's series in a Prometheus text scrape (0 when it is absent).
+let private sumOf (name: string) (scrape: string) =
+    scrape.Split '\n'
+    |> Array.filter (fun line -> line.StartsWith(name + " ") || line.StartsWith(name + "{"))
+    |> Array.sumBy (fun line -> float (line.Substring(line.LastIndexOf ' ' + 1)))
+
 [<Tests>]
 let tests =
     testSequenced
     <| testList
         "observability"
         [
+            testTask "with stdout and stderr on pipes nobody reads, checks go on and the dropped log lines are counted" {
+                use dir = new TempDir()
+                let port = freePort ()
+                let closed = freePort ()
+
+                // Ten endpoints every 20 ms on a closed loopback port, at Trace: each check logs a line of about
+                // 170 bytes, so the 64 KiB pipe is full within a second or two and the log queue soon after.
+                let endpoints =
+                    [
+                        for i in 1..10 ->
+                            ScenarioSupport.endpointYaml
+                                $"flood-{i}"
+                                $"http://127.0.0.1:{closed}/flood/{i}"
+                                i
+                                (ScenarioSupport.statusExpectation
+                                 @ [ "frequency: 0.02"; "action: [UPDATE_STATUS]" ])
+                    ]
+
+                let path =
+                    dir.Write(
+                        "config.yml",
+                        ScenarioSupport.config "http://127.0.0.1:9/api/v1" "observability-token-1234" endpoints []
+                    )
+
+                use running =
+                    startUnread
+                        [
+                            "run"
+                            path
+                            "--dry-run"
+                            "--listen"
+                            $"127.0.0.1:{port}"
+                            "--log-level"
+                            "Trace"
+                        ]
+                        []
+
+                let metric name =
+                    let _, (scrape: string), _ = (get $"http://127.0.0.1:{port}/metrics").Result
+                    sumOf name scrape
+
+                // Each check logs a line of 100 bytes or more: past this many checks, the pipe and the log queue
+                // would both be full twice over, and a blocking logger would have stopped the checks long before.
+                let pastBuffers = 2 * (65536 / 100 + LogQueue.DefaultCapacity)
+
+                let! past =
+                    eventually (seconds 90.0) (fun () -> metric "cachet_monitor_checks_total" >= float pastBuffers)
+
+                Expect.isTrue past $"{pastBuffers} checks are made while nothing reads the output"
+
+                Expect.isGreaterThan
+                    (metric "cachet_monitor_log_lines_dropped_total")
+                    0.0
+                    "the lines that did not fit are dropped and counted"
+
+                let checks = metric "cachet_monitor_checks_total"
+
+                let! goingOn =
+                    eventually (seconds 15.0) (fun () -> metric "cachet_monitor_checks_total" >= checks + 200.0)
+
+                Expect.isTrue goingOn "and checks go on"
+                let clock = Diagnostics.Stopwatch.StartNew()
+                running.Signal SIGTERM
+                let! code = running.WaitForExit(seconds 15.0)
+                Expect.equal code (Some 0) "SIGTERM still ends it with exit 0"
+                Expect.isLessThan clock.Elapsed (seconds 5.0) "promptly: the unwritten lines are given up"
+            }
+
             testTask "healthz, readyz and Prometheus metrics are served on the --listen address" {
                 use dir = new TempDir()
                 let! (target: TargetServer) = TargetServer.StartAsync()
@@ -70,6 +145,7 @@ let tests =
                         "cachet_monitor_component_status{endpoint=\"api\",component_id=\"1\"} 1"
                         "cachet_monitor_pending_cachet_writes"
                         "cachet_monitor_skipped_slots_total"
+                        "cachet_monitor_log_lines_dropped_total 0"
                     ] do
                     Expect.stringContains metrics name $"exposes {name}"
 

@@ -274,6 +274,73 @@ let private noSpinning =
                 $"{waits} sleeps in {elapsedMs:F0} ms"
         })
 
+/// A clock whose timers and monotonic timestamps are a fake clock's, and whose wall time can be stepped on its
+/// own, as NTP, a resumed VM or an operator steps a real one.
+type private SteppedWallClock(monotonic: FakeTimeProvider) =
+    inherit TimeProvider()
+    let mutable step = TimeSpan.Zero
+
+    /// Moves the wall clock alone by `by` (negative: back).
+    member _.StepWall(by: TimeSpan) = step <- step + by
+
+    /// Lets time pass: both clocks move on by `by`, and due timers fire.
+    member _.Advance(by: TimeSpan) = monotonic.Advance by
+
+    override _.GetUtcNow() = monotonic.GetUtcNow() + step
+    override _.GetTimestamp() = monotonic.GetTimestamp()
+    override _.TimestampFrequency = monotonic.TimestampFrequency
+    override _.LocalTimeZone = monotonic.LocalTimeZone
+
+    override _.CreateTimer(callback, state, dueTime, period) =
+        monotonic.CreateTimer(callback, state, dueTime, period)
+
+let private wallClockSteps =
+    test
+        "a wall clock stepped back an hour, then forward a day, neither stops the checks nor changes their cadence"
+        (fun () ->
+            task {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+
+                let clock =
+                    SteppedWallClock(FakeTimeProvider(DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero)))
+
+                let! (running: Running) = startOn clock [ pacedEndpoint target "/steady" 1.0 2.0 ]
+                use _ = running
+                do! waitFor "the first check is done" (fun () -> running.Statistics.Checks = 1L)
+
+                for k in 1..6 do
+                    if k = 2 then
+                        clock.StepWall(TimeSpan.FromHours -1.0)
+
+                    if k = 4 then
+                        clock.StepWall(TimeSpan.FromDays 1.0)
+
+                    // One period passes on the monotonic clock: exactly one more check.
+                    clock.Advance(TimeSpan.FromSeconds 1.0)
+
+                    do!
+                        waitFor $"check {k + 1} is done one period later" (fun () ->
+                            running.Statistics.Checks = int64 (k + 1))
+
+                Expect.equal (target.Hits "/steady") 7 "one request per period, none extra"
+                Expect.equal running.Statistics.SkippedSlots 0L "no slot counted as missed"
+            })
+
+let private heartbeatOnMonotonicClock =
+    test "the health check's silence is measured on the monotonic clock, not the wall clock" (fun () ->
+        task {
+            let clock =
+                SteppedWallClock(FakeTimeProvider(DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero)))
+
+            let statistics = CheckStatistics()
+            statistics.Heartbeat(clock.GetTimestamp())
+            clock.StepWall(TimeSpan.FromHours 1.0)
+            Expect.equal (statistics.SilentFor clock) TimeSpan.Zero "a wall clock step forward is no silence"
+            clock.Advance(TimeSpan.FromSeconds 12.0)
+            Expect.equal (statistics.SilentFor clock) (TimeSpan.FromSeconds 12.0) "time that passes is"
+        })
+
 let private skippedSlots =
     test "a check slower than the period skips the slots it covers and counts them, never overlapping" (fun () ->
         task {
@@ -424,6 +491,8 @@ let tests =
                 spread
                 noSpinning
                 skippedSlots
+                wallClockSteps
+                heartbeatOnMonotonicClock
                 neverOverlapping
                 survivesThrowingCheck
                 stopCancels
