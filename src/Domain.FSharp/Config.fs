@@ -109,6 +109,15 @@ type Endpoint =
         |> List.map (fun (name, value) -> System.Collections.Generic.KeyValuePair(name, value))
         :> _
 
+    /// Whether a check must read the response body (a `REGEX` expectation); otherwise only the headers are awaited.
+    member this.NeedsBody =
+        this.Expectations
+        |> List.exists (fun e ->
+            match e.Kind with
+            | BodyRegex _ -> true
+            | HttpStatus _
+            | Latency _ -> false)
+
     /// Whether the endpoint's `action` list holds the action.
     member this.Has(action: MonitorAction) = this.Actions.Contains action
 

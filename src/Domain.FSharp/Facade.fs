@@ -5,7 +5,9 @@ open System.Collections.Generic
 
 /// The outcome of parsing a config, shaped for C#: every error and warning, and the config when valid.
 [<Sealed>]
-type ConfigParseResult internal (config: Config option, errors: ConfigIssue list, warnings: ConfigIssue list) =
+type ConfigParseResult
+    internal
+    (config: Config option, errors: ConfigIssue list, warnings: ConfigIssue list, environmentValues: string list) =
     /// True when the config has no errors.
     member _.IsValid = config.IsSome
 
@@ -21,6 +23,10 @@ type ConfigParseResult internal (config: Config option, errors: ConfigIssue list
     /// Every warning, in document order.
     member _.Warnings: IReadOnlyList<ConfigIssue> = warnings |> List.toArray :> _
 
+    /// The values the config took from the environment (`${VAR}`): secrets to mask in every output.
+    member _.EnvironmentValues: IReadOnlyList<string> =
+        environmentValues |> List.toArray :> _
+
 /// A component's state after one event and the commands it requires, shaped for C#.
 [<Sealed>]
 type ComponentStepResult internal (state: ComponentState, commands: ComponentCommand list) =
@@ -33,16 +39,19 @@ type ComponentStepResult internal (state: ComponentState, commands: ComponentCom
 /// C#-facing entry points to the core: no F# option, list, Result or function types in the signatures.
 [<AbstractClass; Sealed>]
 type MonitorCore =
-    /// Parses and validates config text; `environment` answers `${VAR}` look-ups (null = unset).
+    /// Parses and validates config text; `environment` answers `${VAR}` look-ups (null = unset) and gives the
+    /// original's `CACHET_API_URL` override.
     static member ParseConfig(yaml: string, environment: Func<string, string | null>) : ConfigParseResult =
         let lookup name =
             match environment.Invoke name with
             | null -> None
             | value -> Some value
 
-        match ConfigParser.parse lookup yaml with
-        | Ok parsed -> ConfigParseResult(Some parsed.Config, [], parsed.Warnings)
-        | Error errors -> ConfigParseResult(None, errors, [])
+        let loaded = ConfigLoading.load lookup yaml
+
+        match loaded.Parsed with
+        | Ok parsed -> ConfigParseResult(Some parsed.Config, [], parsed.Warnings, loaded.EnvironmentValues)
+        | Error errors -> ConfigParseResult(None, errors, [], loaded.EnvironmentValues)
 
     /// Evaluates one observation against the endpoint's expectations.
     static member Evaluate(endpoint: Endpoint, observation: Observation) : Verdict =

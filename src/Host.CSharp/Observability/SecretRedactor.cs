@@ -1,12 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace CachetMonitor.Host.Observability;
 
 /// <summary>
 /// Knows every secret value of this run (the token, and each value a config took from <c>${VAR}</c>) and masks
 /// them wherever text is printed.
 /// </summary>
-public sealed partial class SecretRedactor
+public sealed class SecretRedactor
 {
     public const string Mask = "***";
     private volatile string[] _secrets = [];
@@ -24,13 +22,6 @@ public sealed partial class SecretRedactor
         }
     }
 
-    /// <summary>The values of the environment variables a config text refers to (<c>${VAR}</c> or <c>$VAR</c>).</summary>
-    public static IEnumerable<string?> ReferencedEnvironmentValues(string configText, Func<string, string?> environment) =>
-        VariableReference().Matches(configText.Replace("$$", ""))
-            .Select(m => m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["bare"].Value)
-            .Distinct()
-            .Select(environment);
-
     public string Redact(string text)
     {
         var secrets = _secrets;
@@ -43,7 +34,4 @@ public sealed partial class SecretRedactor
         }
         return text;
     }
-
-    [GeneratedRegex(@"\$(?:\{(?<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?<bare>[A-Za-z_][A-Za-z0-9_]*))")]
-    private static partial Regex VariableReference();
 }

@@ -17,7 +17,7 @@ public sealed class ProbeRequest
         Invalid = invalid;
         Method = method;
         Body = endpoint.BodyOrNull is { } body ? Encoding.UTF8.GetBytes(body) : null;
-        NeedsBody = endpoint.Expectations.Any(e => e.Kind.IsBodyRegex);
+        NeedsBody = endpoint.NeedsBody;
         _acceptEncodingConfigured = endpoint.HeaderList.Any(h => h.Key.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase));
     }
 

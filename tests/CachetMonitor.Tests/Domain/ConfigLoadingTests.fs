@@ -1,0 +1,97 @@
+module CachetMonitor.Tests.Domain.ConfigLoadingTests
+
+open Expecto
+open CachetMonitor.Domain
+
+let private yaml (apiUrl: string) (url: string) =
+    $"""endpoints:
+  - name: api
+    url: {url}
+    method: GET
+    timeout: 1
+    frequency: 5
+    component_id: 1
+    expectation:
+      - type: HTTP_STATUS
+        status_range: 200-300
+cachet:
+  api_url: {apiUrl}
+  token: token-from-file
+"""
+
+let private environment pairs =
+    let map = Map.ofList pairs
+    fun name -> Map.tryFind name map
+
+let private valid (loaded: LoadedConfig) =
+    match loaded.Parsed with
+    | Ok parsed -> parsed.Config
+    | Error errors -> failtest $"expected a valid config, got {errors.Length} error(s)"
+
+[<Tests>]
+let tests =
+    testList
+        "config loading"
+        [
+            test "CACHET_API_URL (non-empty) replaces cachet.api_url, trimmed and without a trailing slash" {
+                let loaded =
+                    ConfigLoading.load
+                        (environment [ "CACHET_API_URL", " https://other.example/api/v1/ " ])
+                        (yaml "https://status.example/api/v1" "http://api.example/health")
+
+                Expect.equal (valid loaded).Cachet.ApiUrl "https://other.example/api/v1" "overridden"
+            }
+            test "an empty CACHET_API_URL changes nothing" {
+                let loaded =
+                    ConfigLoading.load
+                        (environment [ "CACHET_API_URL", "" ])
+                        (yaml "https://status.example/api/v1" "http://api.example/health")
+
+                Expect.equal (valid loaded).Cachet.ApiUrl "https://status.example/api/v1" "kept"
+            }
+            test "the values taken from ${VAR} are recorded, once each, for redaction" {
+                let loaded =
+                    ConfigLoading.load
+                        (environment [ "HOST", "status.example"; "SECRET", "s3cr3t-value"; "UNUSED", "never" ])
+                        (yaml "https://${HOST}/api/v1" "http://api.example/health?key=${SECRET}&again=$SECRET")
+
+                Expect.equal
+                    loaded.EnvironmentValues
+                    [ "s3cr3t-value"; "status.example" ]
+                    "used values, in first-use order"
+            }
+            test "values are recorded for an invalid config too, so its errors can be masked" {
+                let loaded =
+                    ConfigLoading.load
+                        (environment [ "SECRET", "s3cr3t-value" ])
+                        ((yaml "https://status.example/api/v1" "http://api.example/${SECRET}")
+                            .Replace("frequency: 5", "frequency: -1"))
+
+                Expect.isError loaded.Parsed "invalid"
+                Expect.equal loaded.EnvironmentValues [ "s3cr3t-value" ] "recorded"
+            }
+            test "a check needs the body only for a REGEX expectation" {
+                let config =
+                    valid (
+                        ConfigLoading.load (environment []) (yaml "https://status.example/api/v1" "http://api.example/")
+                    )
+
+                Expect.isFalse config.Endpoints.Head.NeedsBody "status only"
+
+                let withRegex =
+                    { config.Endpoints.Head with
+                        Expectations =
+                            [
+                                {
+                                    Kind =
+                                        BodyRegex(
+                                            RegexPattern.create "ok" |> Result.defaultWith (fun _ -> failtest "pattern")
+                                        )
+                                    Severity = Partial
+                                }
+                            ]
+                    }
+
+                Expect.isTrue withRegex.NeedsBody "REGEX reads the body"
+            }
+        ]
