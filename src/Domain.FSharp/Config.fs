@@ -153,6 +153,8 @@ type CachetSettings =
         /// The API base including `/api/v1`, without a trailing `/`.
         ApiUrl: string
         Token: TokenSource
+        /// How often statuses and unresolved incidents are re-read from Cachet (`resync_interval`, default 300 s).
+        ResyncSeconds: float
     }
 
 /// A webhook fired on incident events; `{title}` and `{message}` are the only placeholders.

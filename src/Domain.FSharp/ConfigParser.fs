@@ -29,6 +29,14 @@ module ConfigParser =
     [<Literal>]
     let MaxFrequencySeconds = 604_800.0
 
+    /// The default `cachet.resync_interval`, in seconds (five minutes).
+    [<Literal>]
+    let DefaultResyncSeconds = 300.0
+
+    /// The longest `cachet.resync_interval`, in seconds (one day).
+    [<Literal>]
+    let MaxResyncSeconds = 86_400.0
+
     /// The largest `allowed_fails` and `success_threshold`: far beyond any real use (at one check a second,
     /// eleven days), and small enough that counting up to it (`allowed_fails + 1`) cannot overflow.
     [<Literal>]
@@ -600,7 +608,7 @@ module ConfigParser =
         | "REGEX" -> [ "type"; "incident"; "regex" ]
         | _ -> [ "type"; "incident"; "status_range"; "threshold"; "regex" ]
 
-    let private cachetKeys = [ "api_url"; "token" ]
+    let private cachetKeys = [ "api_url"; "token"; "resync_interval" ]
 
     let private providerTypes =
         [ "ENVIRONMENT_VARIABLE"; "TOKEN"; "AWS_SECRETS_MANAGER" ]
@@ -852,10 +860,14 @@ module ConfigParser =
                     let! apiUrl = required c "api_url" (readWith lookup httpUrl)
                     and! token = required c "token" (tokenSource lookup)
 
+                    and! resync =
+                        orDefault c "resync_interval" DefaultResyncSeconds (readWith lookup (seconds MaxResyncSeconds))
+
                     return
                         {
                             ApiUrl = (snd apiUrl).TrimEnd '/'
                             Token = token
+                            ResyncSeconds = resync
                         }
                 })
             path

@@ -117,7 +117,7 @@ public static class RunCommand
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(runState);
         services.AddSingleton(redactor);
-        services.AddSingleton(new CachetWriteOptions { DryRun = dryRun });
+        services.AddSingleton(new CachetWriteOptions { DryRun = dryRun, ResyncInterval = TimeSpan.FromSeconds(config.Cachet.ResyncSeconds) });
         services.AddSingleton<CachetWriteGate>();
         services.AddSingleton<CheckStatistics>();
         services.AddSingleton(new ProbeOptions());

@@ -70,6 +70,24 @@ let tests =
                 Expect.isError loaded.Parsed "invalid"
                 Expect.equal loaded.EnvironmentValues [ "s3cr3t-value" ] "recorded"
             }
+            test
+                "cachet.resync_interval defaults to five minutes, takes seconds, and refuses what is not a positive number" {
+                let plain = yaml "https://status.example/api/v1" "http://api.example/"
+                Expect.equal (valid (ConfigLoading.load (environment []) plain)).Cachet.ResyncSeconds 300.0 "default"
+
+                let custom =
+                    plain.Replace("  token: token-from-file", "  token: token-from-file\n  resync_interval: 30")
+
+                Expect.equal (valid (ConfigLoading.load (environment []) custom)).Cachet.ResyncSeconds 30.0 "set"
+
+                match
+                    (ConfigLoading.load (environment []) (custom.Replace("resync_interval: 30", "resync_interval: 0")))
+                        .Parsed
+                with
+                | Ok _ -> failtest "0 is refused"
+                | Error errors ->
+                    Expect.equal (errors |> List.map (fun e -> e.Path)) [ "cachet.resync_interval" ] "names the key"
+            }
             test "a check needs the body only for a REGEX expectation" {
                 let config =
                     valid (

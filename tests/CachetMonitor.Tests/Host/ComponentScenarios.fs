@@ -40,6 +40,20 @@ let private holds (span: TimeSpan) (running: Running) (what: string) (condition:
             do! Task.Delay 100
     }
 
+/// What a person does in Cachet's dashboard, through the API with a token of their own.
+let private asPerson (cachet: FakeCachet) (method: string) (path: string) (json: string) =
+    task {
+        use http = new Net.Http.HttpClient()
+
+        use request =
+            new Net.Http.HttpRequestMessage(Net.Http.HttpMethod method, cachet.BaseUrl + path)
+
+        request.Headers.Add("X-Cachet-Token", "a-person-token-0002")
+        request.Content <- new Net.Http.StringContent(json, Text.Encoding.UTF8, "application/json")
+        use! response = http.SendAsync request
+        Expect.isTrue response.IsSuccessStatusCode $"{method} {path} as a person"
+    }
+
 let private openIncidents (cachet: FakeCachet) componentId =
     incidentsOf cachet componentId |> List.filter (fun i -> i.Status < 4)
 
@@ -96,6 +110,61 @@ let tests =
 
                 Expect.equal (incidentsOf cachet site.Id).Length 1 "one incident in all"
                 let! _ = stopWith SIGTERM (seconds 5.0) second
+                ()
+            }
+
+            testTask
+                "each resync learns of people's edits: a changed status is put back, our incident resolved by hand is not reopened until the next outage" {
+                let! (stage: Stage) = Stage.StartAsync(token)
+                use _ = stage
+                let target, cachet, api = stage.Target, stage.Cachet, stage.Api
+                cachet.AddToken "a-person-token-0002"
+
+                let yaml =
+                    configWith
+                        cachet.BaseUrl
+                        [ $"  token: {token}"; "  resync_interval: 1" ]
+                        [ endpointYaml "api" (target.Url "/health") api.Id statusAndIncidents ]
+                        []
+
+                let path = stage.Dir.Write("config.yml", yaml)
+                File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                target.Set("/health", TargetBehaviour.WithStatus 503)
+                use! running = startOn path
+
+                do!
+                    waitFor running "the incident opens" (fun () ->
+                        (openIncidents cachet api.Id).Length = 1 && statusOf cachet api.Id = 3)
+
+                let ours = openIncidents cachet api.Id |> List.exactlyOne
+
+                do!
+                    asPerson
+                        cachet
+                        "POST"
+                        $"/incidents/{ours.Id}/updates"
+                        """{"status": 4, "message": "Fixed by hand"}"""
+
+                do! asPerson cachet "PUT" $"/components/{api.Id}" """{"status": 2}"""
+                do! waitFor running "the changed status is put back" (fun () -> statusOf cachet api.Id = 3)
+
+                do!
+                    holds
+                        (seconds 2.5)
+                        running
+                        "the incident resolved by hand stays resolved, and none is opened"
+                        (fun () -> (openIncidents cachet api.Id).IsEmpty && (incidentsOf cachet api.Id).Length = 1)
+
+                target.Set("/health", TargetBehaviour.Ok())
+                do! waitFor running "the recovery is shown" (fun () -> statusOf cachet api.Id = 1)
+                target.Set("/health", TargetBehaviour.WithStatus 503)
+
+                do!
+                    waitFor running "the next outage opens a new incident" (fun () ->
+                        (openIncidents cachet api.Id).Length = 1)
+
+                Expect.equal (incidentsOf cachet api.Id).Length 2 "two incidents in all"
+                let! _ = stopWith SIGTERM (seconds 5.0) running
                 ()
             }
 
