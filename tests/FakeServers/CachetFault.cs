@@ -15,6 +15,9 @@ public enum CachetFaultKind
     /// <summary>Drop the connection without answering.</summary>
     Abort,
 
+    /// <summary>Handle the request (its effect takes place), then drop the connection: the answer is lost.</summary>
+    AnswerLost,
+
     /// <summary>Answer normally, labelled <c>application/json; charset=</c><see cref="CachetFault.Charset"/>.</summary>
     Charset,
 
@@ -75,6 +78,9 @@ public sealed record CachetFault
 
     /// <summary>Drop the connection without an answer.</summary>
     public static CachetFault Abort() => new(CachetFaultKind.Abort);
+
+    /// <summary>Apply the request, then drop the connection without the answer (a write that took effect, unheard).</summary>
+    public static CachetFault AnswerLost() => new(CachetFaultKind.AnswerLost);
 
     /// <summary>Answer normally but label the JSON with <c>charset=<paramref name="charset"/></c> (e.g. one nobody knows).</summary>
     public static CachetFault WithCharset(string charset) => new(CachetFaultKind.Charset) { Charset = charset };

@@ -80,7 +80,13 @@ public sealed partial class FakeCachet
         lock (gate)
             authenticated = token.Length > 0 && tokens.Contains(token);
         var call = new ApiCall(request.Method, input, authenticated, Root + path, now);
-        await WriteAsync(context, Dispatch(call, apiPath, request.Headers.Accept.ToString()), fault);
+        var reply = Dispatch(call, apiPath, request.Headers.Accept.ToString());
+        if (fault?.Kind == CachetFaultKind.AnswerLost)
+        {
+            context.Abort();
+            return;
+        }
+        await WriteAsync(context, reply, fault);
     }
 
     private ApiReply Dispatch(ApiCall call, string? apiPath, string accept)

@@ -168,6 +168,40 @@ let tests =
                 ()
             }
 
+            testTask
+                "killed right after Cachet created the incident but before the monitor heard back: the next start adopts it, no duplicate" {
+                let! (stage: Stage) = Stage.StartAsync(token)
+                use _ = stage
+                let target, cachet, api = stage.Target, stage.Cachet, stage.Api
+
+                let path =
+                    stage.Dir.Write("config.yml", stage.Config "UPDATE_STATUS, CREATE_INCIDENT")
+
+                File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                use! first = startOn path
+                cachet.FailUntilCleared(CachetFault.AnswerLost(), "POST", "/incidents")
+                target.Set("/health", TargetBehaviour.WithStatus 503)
+                do! waitFor first "Cachet created the incident" (fun () -> (incidentsOf cachet api.Id).Length = 1)
+                first.Signal 9
+                let! _ = first.WaitForExit(seconds 10.0)
+                cachet.ClearFaults()
+                use! second = startOn path
+
+                do!
+                    holds (seconds 1.5) second "the incident is adopted, not created again" (fun () ->
+                        (incidentsOf cachet api.Id).Length = 1)
+
+                target.Set("/health", TargetBehaviour.Ok())
+
+                do!
+                    waitFor second "and resolved on recovery" (fun () ->
+                        (openIncidents cachet api.Id).IsEmpty && statusOf cachet api.Id = 1)
+
+                Expect.equal (incidentsOf cachet api.Id).Length 1 "one incident in all"
+                let! _ = stopWith SIGTERM (seconds 5.0) second
+                ()
+            }
+
             testTask "a person's incident is neither adopted nor resolved, and the status is not set better than it" {
                 let! (stage: Stage) = Stage.StartAsync(token, status = 3)
                 use _ = stage
