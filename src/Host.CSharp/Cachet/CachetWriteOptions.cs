@@ -14,8 +14,11 @@ public sealed record CachetWriteOptions
     /// <summary>How often Cachet's statuses and unresolved incidents are re-read (people's edits, foreign incidents).</summary>
     public TimeSpan ResyncInterval { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>Metric points kept per metric while Cachet is unreachable; the oldest are dropped beyond it.</summary>
-    public int MaxPendingMetricPoints { get; init; } = 1000;
+    /// <summary>
+    /// Metric points kept per metric while Cachet is slower than the checks or away (five minutes of a 1 s check); the
+    /// oldest are dropped beyond it, counted in <c>cachet_monitor_metric_points_dropped_total</c>.
+    /// </summary>
+    public int MaxPendingMetricPoints { get; init; } = 300;
 
     /// <summary>
     /// How long in-flight writes may finish at shutdown; short enough that SIGTERM/SIGINT end the process within 5 s
