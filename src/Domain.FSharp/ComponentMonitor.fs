@@ -297,11 +297,17 @@ module ComponentMonitor =
                 else
                     announce state wanted
 
-            let anyChecked = state.Members |> Map.exists (fun _ s -> s.Checked)
+            // A status is written only on evidence from a check: an endpoint whose last check passed, or one down that
+            // has been checked since (a failure still under allowed_fails, or an outage only inherited from Cachet,
+            // says nothing yet); or the component being handed back.
+            let evidence =
+                state.Retiring
+                || state.Members
+                   |> Map.exists (fun _ s -> s.Successes > 0 || (s.Checked && s.Down.IsSome))
 
             let statusCommands =
                 if
-                    anyChecked
+                    evidence
                     && status <> state.Shown
                     && state.Plan.Members |> List.exists (has UpdateStatus)
                 then

@@ -96,6 +96,35 @@ let properties =
                     (adopted (planFor endpoints) (emptyCachet Operational), true)
                 |> snd)
 
+            testPropertyWithConfig
+                config
+                "reading Cachet at start-up writes no status and opens no incident before a check says so"
+            <| Prop.forAll
+                (Arb.fromGen (Gen.zip scenario (Gen.zip (Gen.choose (0, 4)) (Gen.elements [ true; false ]))))
+                (fun ((endpoints, _, _), (status, withOurs)) ->
+                    let plan = planFor endpoints
+
+                    let cachet =
+                        { emptyCachet (ComponentStatus.ofCode status |> Option.defaultValue Unknown) with
+                            Incidents =
+                                if withOurs then
+                                    Map.ofList [ 7, ("a is unavailable", false, true) ]
+                                else
+                                    Map.empty
+                            NextId = 8
+                        }
+
+                    let _, commands =
+                        ComponentMonitor.step (ComponentMonitor.initial plan) (Adopted(viewOf cachet))
+
+                    commands
+                    |> List.forall (fun c ->
+                        match c with
+                        | SetStatus _
+                        | OpenIncident _
+                        | UpdateIncident _ -> false
+                        | _ -> true))
+
             testPropertyWithConfig config "never two open incidents on a component, and none once every endpoint is up"
             <| Prop.forAll (Arb.fromGen scenario) (fun (endpoints, checks, _) ->
                 let (_, model), ok =

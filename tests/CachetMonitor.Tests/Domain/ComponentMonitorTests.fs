@@ -140,6 +140,11 @@ let singleEndpointCases =
                     (adopted (single 0 1 [ UpdateStatus ]) (emptyCachet Unknown))
                     [ "a:ok", [ "status(1)" ]; "a:P", [ "status(3)" ] ]
             }
+            test "a failure under allowed_fails writes nothing, not even over an unknown status" {
+                case
+                    (adopted (single 2 1 [ UpdateStatus ]) (emptyCachet Unknown))
+                    [ "a:P", []; "a:P", []; "a:ok", [ "status(1)" ] ]
+            }
             test "6: metrics for every response, none for a time-out" {
                 let plan = single 0 1 [ UpdateStatus; CreateIncident; PushMetrics ]
 
