@@ -202,6 +202,39 @@ let tests =
                 ()
             }
 
+            testTask
+                "a reload adding an endpoint with a mistyped metric_id reports it and still keeps its component's status" {
+                let! (stage: Stage) = Stage.StartAsync(token)
+                use _ = stage
+                let target, cachet, api = stage.Target, stage.Cachet, stage.Api
+                let other = cachet.AddComponent("other", 1)
+                let first = endpointYaml "api" (target.Url "/health") api.Id statusAndIncidents
+
+                let added =
+                    endpointYaml
+                        "other"
+                        (target.Url "/other")
+                        other.Id
+                        (statusExpectation
+                         @ [ "action: [UPDATE_STATUS, PUSH_METRICS]"; "metric_id: 999" ])
+
+                let path = stage.Dir.Write("config.yml", config cachet.BaseUrl token [ first ] [])
+                File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+                use! running = startOn path
+                replace path (config cachet.BaseUrl token [ first; added ] [])
+
+                do! waitFor running "the missing metric is reported" (fun () -> running.Output.Contains "metric_id 999")
+
+                target.Set("/other", TargetBehaviour.WithStatus 503)
+
+                do!
+                    waitFor running "the added endpoint's outage is still written" (fun () ->
+                        statusOf cachet other.Id = 3)
+
+                let! _ = stopWith SIGTERM (seconds 5.0) running
+                ()
+            }
+
             testTask "a person's incident is neither adopted nor resolved, and the status is not set better than it" {
                 let! (stage: Stage) = Stage.StartAsync(token, status = 3)
                 use _ = stage
