@@ -30,6 +30,12 @@ public sealed class ComponentSync(
     private int _nextMetric;
     private ComponentCommand? _inFlight;
 
+    /// <summary>
+    /// The status this drain's last acknowledged write set (an incident write carries one on Cachet 2.x), so a status
+    /// command right behind it is not sent twice; forgotten whenever Cachet is read again or an answer was lost.
+    /// </summary>
+    private int? _lastStatusWritten;
+
     /// <summary>The level of the lines saying a write was made: Debug in a dry run (the stand-in logs those).</summary>
     private LogLevel Written => options.DryRun ? LogLevel.Debug : LogLevel.Information;
 
@@ -104,6 +110,11 @@ public sealed class ComponentSync(
     {
         lock (_lock)
         {
+            if (@event.IsAdopted || @event.IsResynced || @event.IsCachetChanged)
+            {
+                // Cachet was read (or replaced): what our last write set may no longer be what it shows.
+                _lastStatusWritten = null;
+            }
             if (@event.IsCachetChanged)
             {
                 // Writes decided for the old instance must not reach the new one: a call already sent finishes
@@ -251,6 +262,7 @@ public sealed class ComponentSync(
             {
                 // The write may have taken effect before its answer was lost: it is retried (a create first looks for
                 // what it may have made).
+                LastStatusWritten = null;
                 failures++;
                 var delay = Backoff.Delay(failures, options, e.RetryAfter);
                 if (e.Kind == CachetApiErrorKind.Unauthorized)
@@ -390,7 +402,13 @@ public sealed class ComponentSync(
         {
             case ComponentCommand.SetStatus set:
                 var status = MonitorCore.StatusCode(set.Item.Status);
+                if (LastStatusWritten == status)
+                {
+                    // Already true: the incident write just before it set this status.
+                    return null;
+                }
                 await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, status, c), ct).ConfigureAwait(false);
+                LastStatusWritten = status;
                 logger.Log(Written, "Cachet: component {ComponentId} status set to {Status}", componentId, status);
                 return null;
             case ComponentCommand.OpenIncident open:
@@ -408,6 +426,7 @@ public sealed class ComponentSync(
                 var id = await gate.RunAsync(
                     c => cachet.CreateIncidentAsync(redact(create.Title), redact(create.Message), componentId,
                         MonitorCore.StatusCode(create.ComponentStatus), create.Visible, create.Tag, c), ct).ConfigureAwait(false);
+                LastStatusWritten = MonitorCore.StatusCode(create.ComponentStatus);
                 logger.Log(Written, "Cachet: opened incident {IncidentId} \"{Title}\" on component {ComponentId}", id, redact(create.Title), componentId);
                 return ComponentEvent.NewIncidentOpened(create.Write, id);
             case ComponentCommand.UpdateIncident update:
@@ -415,6 +434,7 @@ public sealed class ComponentSync(
                 await gate.RunAsync(
                     c => cachet.UpdateIncidentAsync(change.IncidentId, redact(change.Title), redact(change.Message), componentId,
                         MonitorCore.StatusCode(change.ComponentStatus), change.Visible, c), ct).ConfigureAwait(false);
+                LastStatusWritten = MonitorCore.StatusCode(change.ComponentStatus);
                 logger.Log(Written, "Cachet: incident {IncidentId} updated to \"{Title}\"", change.IncidentId, redact(change.Title));
                 return ComponentEvent.NewIncidentWritten(change.Write);
             case ComponentCommand.ResolveIncident resolve:
@@ -425,6 +445,7 @@ public sealed class ComponentSync(
                     // Cachet 2.x leaves the component alone when an incident is fixed: the resolve carries the status to set.
                     var code = MonitorCore.StatusCode(then.Value);
                     await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, code, c), ct).ConfigureAwait(false);
+                    LastStatusWritten = code;
                 }
                 if (!found)
                 {
@@ -435,6 +456,24 @@ public sealed class ComponentSync(
                 return ComponentEvent.NewIncidentWritten(fix.Write);
             default:
                 return null;
+        }
+    }
+
+    private int? LastStatusWritten
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _lastStatusWritten;
+            }
+        }
+        set
+        {
+            lock (_lock)
+            {
+                _lastStatusWritten = value;
+            }
         }
     }
 
