@@ -112,6 +112,7 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
     let points = ResizeArray<int * float * int64>()
     let violations = ResizeArray<string>()
     let unlanded = ResizeArray<SimItem * bool ref>()
+    let people = ResizeArray<ModelIncident>()
     let mutable nextIncident = 1
     let mutable incarnationStarted = 0L
     let mutable lateDuplicates = 0
@@ -139,6 +140,22 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
         | LostAnswer ->
             CachetApiException(CachetApiErrorKind.Transport, "Cachet is unreachable: connection reset (model)")
         | BadRequest -> CachetApiException(CachetApiErrorKind.BadRequest, "Cachet refused the request (model)", 400)
+
+    // Open incidents of ours per component, kept as incidents open and close (read at every step).
+    let openCount = Dictionary<int, int>()
+
+    let count componentId delta =
+        openCount[componentId] <-
+            (match openCount.TryGetValue componentId with
+             | true, n -> n
+             | _ -> 0)
+            + delta
+
+    let setStatus (incident: ModelIncident) status =
+        if incident.IsOurs && incident.IsOpen <> (status < 4) then
+            count incident.ComponentId (if status < 4 then 1 else -1)
+
+        incident.Status <- status
 
     let openOurs componentId =
         incidents.Values
@@ -188,6 +205,9 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                 Author = author
                 Landed = loop.Now
             }
+
+        if incidents[id].IsOurs then
+            count componentId 1
 
         id
 
@@ -336,6 +356,16 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
 
     member _.OpenOurs componentId = openOurs componentId
 
+    /// How many incidents of ours are open on the component (cheap: kept up to date).
+    member _.OpenOursCount componentId =
+        match openCount.TryGetValue componentId with
+        | true, n -> n
+        | _ -> 0
+
+    /// Whether a person's incident is open on the component.
+    member _.ForeignOpen componentId =
+        people |> Seq.exists (fun i -> i.ComponentId = componentId && i.IsOpen)
+
     member _.Points = points :> IReadOnlyList<_>
 
     /// A process was killed: each of its writes that has not reached Cachet yet is lost or still lands, at random.
@@ -352,13 +382,14 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
     /// A person opens an incident on a component in the dashboard, setting the component's status with it.
     member _.PersonOpens(componentId: int, componentStatus: int, name: string) =
         let id = opened componentId name "A person is looking into it" true None ByPerson
+        people.Add incidents[id]
         statuses[componentId] <- componentStatus
         id
 
     /// A person marks an incident fixed.
     member _.PersonResolves(incidentId: int) =
         match incidents.TryGetValue incidentId with
-        | true, incident -> incident.Status <- 4
+        | true, incident -> setStatus incident 4
         | _ -> ()
 
     /// A person sets a component's status.
@@ -448,7 +479,7 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                     | true, incident ->
                         touch incident "updated"
                         // POST /incidents/{id}/updates with status 1: a resolved incident is open again.
-                        incident.Status <- 1
+                        setStatus incident 1
                         incident.Message <- message
                         checkDuplicates incident.ComponentId
                         Ok()
@@ -463,7 +494,7 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                     match incidents.TryGetValue incidentId with
                     | true, incident ->
                         touch incident "resolved"
-                        incident.Status <- 4
+                        setStatus incident 4
                         incident.Message <- message
                         Ok true
                     | _ -> Ok false

@@ -121,12 +121,14 @@ module Runner =
         let checks = stream 2
         let jitter = stream 3
         let api = Mutants.wrap mutant model
+        let oracle = Oracle()
+        let timeliness = Timeliness(loop, model, oracle)
         let options = CachetWriteOptions(MaxConcurrentCalls = 1_000_000)
         let counters = SyncCounters()
         let violations = ResizeArray<string>()
         let trace = ResizeArray<string>()
         let truths = Dictionary<string, Health>()
-        let labels = Dictionary<int, int>()
+        let labels = Dictionary<int, int * int>()
         let personResolvedOurs = HashSet<int>()
         // Components where a person resolved the incident the core holds: no create until it sees a recovery.
         let watches = Dictionary<int, int * ComponentSync * int ref>()
@@ -207,6 +209,9 @@ module Runner =
                     Passed 0.1
 
         let deliver (monitor: EndpointMonitor) verdict started =
+            if not monitor.Retired then
+                oracle.Observe(monitor.Endpoint, verdict)
+
             monitor.OnVerdict(verdict, started)
 
             match mutant, verdict with
@@ -356,6 +361,7 @@ module Runner =
                     if found then
                         old.Retire()
 
+                    oracle.Forget spec.Name
                     addMonitor p spec byId[spec.ComponentId]
 
             let names = next |> List.map (fun e -> e.Name) |> set
@@ -364,6 +370,9 @@ module Runner =
                 if not (names.Contains name) then
                     p.Monitors[name].Retire()
                     p.Monitors.Remove name |> ignore
+                    oracle.Forget name
+
+            timeliness.Disturb 3.0
 
             for added in toAdopt do
                 observe $"adoption of component {added.ComponentId} after a reload" (p.Service.AdoptLaterAsync added)
@@ -380,11 +389,15 @@ module Runner =
             | DuringNextWrite(incidentWrite, inner) -> armed.Add((incidentWrite, inner))
             | TruthChanges(name, health) -> truths[name] <- health
             | FaultsOn rates -> model.Faults <- Some rates
-            | FaultsOff -> model.Faults <- None
+            | FaultsOff ->
+                model.Faults <- None
+                timeliness.FaultsEnded()
             | Restart ->
                 restarts <- restarts + 1
                 model.Kill()
                 watches.Clear()
+                oracle.Reset()
+                timeliness.Disturb 12.0
                 loop.Incarnation <- loop.Incarnation + 1
                 proc <- startProcess ()
             | Reload next ->
@@ -422,9 +435,15 @@ module Runner =
                 |> ignore
             | WallClockStep seconds -> clock.StepWall(Ticks.ofSeconds seconds)
             | PersonOpensIncident(label, componentId, status) ->
-                labels[label] <- model.PersonOpens(componentId, status, $"Network maintenance {label}")
-            | PersonResolvesIncident label -> model.PersonResolves labels[label]
+                labels[label] <- (model.PersonOpens(componentId, status, $"Network maintenance {label}"), componentId)
+                timeliness.DisturbComponent(componentId, 15.0)
+            | PersonResolvesIncident label ->
+                let id, componentId = labels[label]
+                model.PersonResolves id
+                timeliness.DisturbComponent(componentId, 15.0)
             | PersonResolvesOurs componentId ->
+                timeliness.DisturbComponent(componentId, 15.0)
+
                 match model.OpenOurs componentId |> List.sortByDescending (fun i -> i.Id) with
                 | newest :: _ ->
                     model.PersonResolves newest.Id
@@ -438,11 +457,20 @@ module Runner =
                         | _ -> ()
                     | None -> ()
                 | [] -> ()
-            | PersonSetsStatus(componentId, status) -> model.PersonSetsStatus(componentId, status)
+            | PersonSetsStatus(componentId, status) ->
+                model.PersonSetsStatus(componentId, status)
+                timeliness.DisturbComponent(componentId, 15.0)
 
         /// After a person resolves the incident the core holds, the same process opens none on that component until
         /// it has seen all the component's CREATE_INCIDENT endpoints up (docs/component-model.md, O3).
+        let silenced componentId =
+            find proc componentId
+            |> Option.exists (fun sync -> sync.State.Suppressed || sync.State.Retiring)
+
         let afterEach () =
+            if running then
+                timeliness.Check(config, silenced)
+
             if watches.Count > 0 then
                 for KeyValue(componentId, (number, sync, next)) in List.ofSeq watches do
                     let attempts = model.Attempts
@@ -531,6 +559,7 @@ module Runner =
             Violations =
                 List.ofSeq violations
                 @ List.ofSeq model.Violations
+                @ List.ofSeq timeliness.Violations
                 @ Invariants.drained ending
                 @ Invariants.accounting ending
                 @ Invariants.status ending
