@@ -11,7 +11,9 @@ namespace CachetMonitor.Host.Cachet;
 /// that cannot be reached is retried with backoff while monitoring goes on and writes wait. A 401/404 there is a
 /// configuration error: the daemon stops with exit code 1. Then, every <see cref="CachetWriteOptions.ResyncInterval"/>,
 /// re-reads statuses and unresolved incidents so the core learns of people's edits. Shutdown: lets in-flight
-/// writes finish within the grace period.
+/// writes finish within the grace period. <paramref name="retryDelay"/> (how long a start-up read waits after its n-th
+/// failure, given the server's Retry-After) is a seam for the deterministic simulation; by default
+/// <see cref="Backoff.Delay"/>.
 /// </summary>
 public sealed class CachetSyncService(
     ComponentSet components,
@@ -22,8 +24,10 @@ public sealed class CachetSyncService(
     bool dryRun,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
-    ILogger<CachetSyncService> logger) : BackgroundService
+    ILogger<CachetSyncService> logger,
+    Func<int, TimeSpan?, TimeSpan>? retryDelay = null) : BackgroundService
 {
+    private readonly Func<int, TimeSpan?, TimeSpan> _retryDelay = retryDelay ?? ((attempt, asked) => Backoff.Delay(attempt, options, asked));
     private CancellationToken _stopping;
 
     /// <summary>From this many components on, start-up and resync list the components rather than reading each.</summary>
@@ -223,7 +227,7 @@ public sealed class CachetSyncService(
             catch (CachetApiException e)
             {
                 listed = null; // stale by the time of the retry: read it afresh
-                var delay = Backoff.Delay(attempt, options, e.RetryAfter);
+                var delay = _retryDelay(attempt, e.RetryAfter);
                 logger.LogWarning(
                     "Start-up read for component {ComponentId} failed ({Reason}); monitoring goes on, writes wait; retry in {Delay:0.#} s",
                     id, e.Message, delay.TotalSeconds);

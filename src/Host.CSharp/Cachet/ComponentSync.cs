@@ -8,6 +8,10 @@ namespace CachetMonitor.Host.Cachet;
 /// outcomes of writes, and executes the commands it returns literally — incident and status writes in the order
 /// decided (a newer status replaces one not yet sent), metric points per metric (bounded, overflow counted).
 /// One drain runs at a time per component, off the probe path; an unexpected error is logged, counted and retried.
+/// Two optional seams exist for the deterministic simulation (tests/CachetMonitor.Tests/Simulation): how a drain is
+/// started (<paramref name="startDrain"/>, by default on the thread pool with <c>Task.Run</c>) and how long a retry
+/// waits after the n-th failure given the server's Retry-After (<paramref name="retryDelay"/>, by default
+/// <see cref="Backoff.Delay"/>, whose jitter is not seeded).
 /// </summary>
 public sealed class ComponentSync(
     ComponentPlan plan,
@@ -18,8 +22,12 @@ public sealed class ComponentSync(
     Func<string, string> redact,
     SyncCounters counters,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    Func<Func<Task>, Task>? startDrain = null,
+    Func<int, TimeSpan?, TimeSpan>? retryDelay = null)
 {
+    private readonly Func<Func<Task>, Task> _startDrain = startDrain ?? (static work => Task.Run(work));
+    private readonly Func<int, TimeSpan?, TimeSpan> _retryDelay = retryDelay ?? ((failures, asked) => Backoff.Delay(failures, options, asked));
     private readonly object _lock = new();
     private readonly LinkedList<ComponentCommand> _writes = new();
     private readonly Dictionary<int, Queue<MetricPoint>> _points = [];
@@ -210,7 +218,7 @@ public sealed class ComponentSync(
                 return;
             }
             _draining = true;
-            _drain = Task.Run(() => DrainAsync(gate.Stopping));
+            _drain = _startDrain(() => DrainAsync(gate.Stopping));
         }
     }
 
@@ -264,7 +272,7 @@ public sealed class ComponentSync(
                 // what it may have made).
                 LastStatusWritten = null;
                 failures++;
-                var delay = Backoff.Delay(failures, options, e.RetryAfter);
+                var delay = _retryDelay(failures, e.RetryAfter);
                 if (e.Kind == CachetApiErrorKind.Unauthorized)
                 {
                     logger.LogError("Cachet rejected the API token; writes for component {ComponentId} wait and retry in {Delay:0.#} s", ComponentId, delay.TotalSeconds);
@@ -301,7 +309,7 @@ public sealed class ComponentSync(
                 failures++;
                 counters.WriteLoopFailed();
                 logger.LogError(e, "Unexpected error writing component {ComponentId} to Cachet; retrying", ComponentId);
-                if (!await WaitAsync(Backoff.Delay(failures, options, null), ct).ConfigureAwait(false))
+                if (!await WaitAsync(_retryDelay(failures, null), ct).ConfigureAwait(false))
                 {
                     break;
                 }

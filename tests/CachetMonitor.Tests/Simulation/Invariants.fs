@@ -1,0 +1,201 @@
+namespace CachetMonitor.Tests.Simulation
+
+open System.Collections.Generic
+open CachetMonitor.Domain
+open CachetMonitor.Host.Cachet
+
+/// What a run left behind once checks stopped and the writes drained: the input of the final checks.
+type Ending =
+    {
+        /// The config in force at the end.
+        Config: EndpointSpec list
+        /// Every endpoint's health during the quiet period (never flapping).
+        Truths: IReadOnlyDictionary<string, Health>
+        Model: ModelCachet
+        /// The process alive at the end.
+        Incarnation: int
+        /// Every component of that process: monitored, and retiring.
+        Current: ComponentSync list
+        Retiring: ComponentSync list
+        /// Components on which a person resolved an incident of ours (the monitor may then stay silent until all
+        /// its endpoints recover: docs/component-model.md, O3).
+        PersonResolvedOurs: Set<int>
+        /// Metric points the write loops dropped because too many were waiting (counted, by design).
+        DroppedPoints: int64
+    }
+
+/// The properties a run must end with. Each returns the broken ones, described; none is vacuous (see the
+/// `mutants` tests, which break the monitor on purpose and expect each property to catch it).
+[<RequireQualifiedAccess>]
+module Invariants =
+    let private failing (ending: Ending) (spec: EndpointSpec) =
+        match ending.Truths[spec.Name] with
+        | Failing severity -> Some severity
+        | Healthy
+        | Flapping _ -> None
+
+    let private byComponent (ending: Ending) =
+        ending.Config |> List.groupBy (fun e -> e.ComponentId)
+
+    let private has action (spec: EndpointSpec) = List.contains action spec.Actions
+
+    /// The worst severity among the endpoints that drive the component, as a Cachet status code (1 when none fails).
+    let wanted (ending: Ending) (members: EndpointSpec list) =
+        members
+        |> List.filter (fun e -> e.Drives)
+        |> List.choose (failing ending)
+        |> List.map (Severity.toComponentStatus >> ComponentStatus.toCode)
+        |> List.fold max 1
+
+    /// A component with an UPDATE_STATUS endpoint shows the worst severity of its endpoints' truth; with a person's
+    /// incident still open, never better than that (the incident holds a floor the monitor does not lower).
+    let status (ending: Ending) =
+        [
+            for componentId, members in byComponent ending do
+                if members |> List.exists (has UpdateStatus) then
+                    let expected = wanted ending members
+                    let shown = ending.Model.StatusOf componentId
+
+                    let foreignOpen =
+                        ending.Model.Incidents
+                        |> List.exists (fun i -> i.ComponentId = componentId && i.IsOpen && not i.IsOurs)
+
+                    if foreignOpen && shown < expected then
+                        yield
+                            $"component {componentId} shows status {shown}, better than its endpoints' worst ({expected}), beside a person's incident"
+                    elif not foreignOpen && shown <> expected then
+                        yield $"component {componentId} shows status {shown}, not its endpoints' worst ({expected})"
+        ]
+
+    /// Incidents of ours at the end: none on a component whose CREATE_INCIDENT endpoints are all up; exactly one on a
+    /// component where one is down (at most one where a person resolved ours or Cachet refused our create, after
+    /// which the monitor stays silent until a recovery); none on a component no longer monitored for incidents,
+    /// unless the process was killed before the resolve landed (the restarted process does not read components it
+    /// does not monitor: a known limitation, counted as an orphan).
+    let incidents (ending: Ending) =
+        let plans = byComponent ending |> Map.ofList
+
+        let refusedCreates =
+            ending.Model.Attempts
+            |> Seq.choose (fun a ->
+                match a.Op, a.Fate with
+                | PostIncident(componentId, _, _), Some(Refused _) -> Some componentId
+                | _ -> None)
+            |> Set.ofSeq
+
+        let componentIds =
+            ending.Model.Incidents
+            |> List.map (fun i -> i.ComponentId)
+            |> List.append (Map.keys plans |> List.ofSeq)
+
+        [
+            for componentId in List.distinct componentIds do
+                let ours = ending.Model.OpenOurs componentId
+                let ids = ours |> List.map (fun i -> $"#{i.Id}") |> String.concat ", "
+
+                let incidentMembers =
+                    Map.tryFind componentId plans
+                    |> Option.defaultValue []
+                    |> List.filter (has CreateIncident)
+
+                if incidentMembers.IsEmpty then
+                    for incident in ours do
+                        match incident.Author with
+                        | ByMonitor incarnation when incarnation = ending.Incarnation ->
+                            yield
+                                $"incident #{incident.Id} of ours is left open on component {componentId}, which is no longer monitored for incidents"
+                        | _ -> ()
+                else
+                    let down = incidentMembers |> List.filter (fun e -> (failing ending e).IsSome)
+
+                    let silenced =
+                        ending.PersonResolvedOurs.Contains componentId
+                        || refusedCreates.Contains componentId
+
+                    if down.IsEmpty && not ours.IsEmpty then
+                        yield
+                            $"component {componentId}: incident {ids} of ours is open though every CREATE_INCIDENT endpoint is up"
+                    elif not down.IsEmpty && ours.Length > 1 then
+                        yield $"component {componentId}: {ours.Length} incidents of ours are open ({ids})"
+                    elif not down.IsEmpty && ours.IsEmpty && not silenced then
+                        let names = down |> List.map (fun e -> e.Name) |> String.concat ", "
+                        yield $"component {componentId}: no incident of ours is open though {names} is down"
+        ]
+
+    /// Incidents of ours left open on components nobody monitors for incidents by a killed process (see `incidents`).
+    let orphans (ending: Ending) =
+        let monitored =
+            ending.Config
+            |> List.filter (has CreateIncident)
+            |> List.map (fun e -> e.ComponentId)
+            |> Set.ofList
+
+        ending.Model.Incidents
+        |> List.filter (fun i -> i.IsOpen && i.IsOurs && not (monitored.Contains i.ComponentId))
+        |> List.length
+
+    /// Nothing is left to write: every component adopted, no write or point queued, no drain running, no incident
+    /// write awaited by the core, retiring components settled, and no call of the live process unanswered.
+    let drained (ending: Ending) =
+        [
+            for sync in ending.Current do
+                if not sync.State.Adopted then
+                    yield $"component {sync.ComponentId} never adopted Cachet's state"
+
+                if sync.Pending > 0 then
+                    yield $"component {sync.ComponentId} still has {sync.Pending} write(s) or point(s) queued"
+
+                if sync.State.Pending.IsSome then
+                    yield $"component {sync.ComponentId}'s core still awaits the outcome of an incident write"
+
+                if not sync.Drain.IsCompleted then
+                    yield $"component {sync.ComponentId} is still draining"
+            for sync in ending.Retiring do
+                if not sync.Settled then
+                    yield $"retired component {sync.ComponentId} never settled (our incident or writes left)"
+            for attempt in ending.Model.Attempts do
+                if attempt.Incarnation = ending.Incarnation && attempt.Fate.IsNone then
+                    yield $"call {attempt.Op} made at {Ticks.render attempt.Started} was never answered"
+        ]
+
+    /// Whether attempt `b` carries on the work of failed attempt `a` (its retry, or for a create the look-up for
+    /// what it may have made, or for a status a newer status of the same component).
+    let private carriesOn (a: Op) (b: Op) =
+        match a, b with
+        | PutStatus(c, _), PutStatus(d, _) -> c = d
+        | PostIncident(c, _, _), PostIncident(d, _, _)
+        | PostIncident(c, _, _), GetIncidents d -> c = d
+        | PostUpdate(_, i), PostUpdate(_, j) -> i = j
+        | PostResolve i, PostResolve j -> i = j
+        | PostPoint(m, v, t), PostPoint(n, w, u) -> m = n && v = w && t = u
+        | _ -> false
+
+    /// Every write attempt is accounted for: acknowledged, refused for good (400/404: the core hears of it), or failed
+    /// and carried on by a later attempt of the same process — unless that process was killed first. A failed point
+    /// may instead have been dropped on overflow (counted).
+    let accounting (ending: Ending) =
+        let attempts = ending.Model.Attempts
+
+        [
+            for i in 0 .. attempts.Count - 1 do
+                let a = attempts[i]
+
+                match a.Fate with
+                | Some(FailedWith(fault, _)) when a.Op.IsWrite && a.Incarnation = ending.Incarnation ->
+                    let mutable j = i + 1
+                    let mutable found = false
+
+                    while not found && j < attempts.Count do
+                        let b = attempts[j]
+                        found <- b.Incarnation = a.Incarnation && carriesOn a.Op b.Op
+                        j <- j + 1
+
+                    let dropped =
+                        match a.Op with
+                        | PostPoint _ -> ending.DroppedPoints > 0L
+                        | _ -> false
+
+                    if not found && not dropped then
+                        yield $"write {a.Op} failed ({fault}) at {Ticks.render a.Started} and was never carried on"
+                | _ -> ()
+        ]

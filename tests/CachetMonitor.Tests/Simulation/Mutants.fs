@@ -1,0 +1,93 @@
+namespace CachetMonitor.Tests.Simulation
+
+open System.Threading.Tasks
+open CachetMonitor.Host.Cachet
+
+/// A deliberate defect planted in the monitor, to prove that the simulation's invariants can fail.
+type Mutant =
+    | NoMutant
+    /// The component forgets every endpoint's outage when the first one recovers (a core that resolves early).
+    | FirstRecoveryClearsComponent
+    /// Resolves are acknowledged without ever reaching Cachet.
+    | ResolvesNeverSent
+    /// Every create makes two incidents.
+    | CreatesTwice
+    /// A status write that fails transiently is reported as done (a drain that drops failed writes).
+    | FailedStatusForgotten
+
+/// The Cachet the monitor talks to under a mutant: the model itself, or the model behind a defect.
+[<RequireQualifiedAccess>]
+module Mutants =
+    let all =
+        [
+            FirstRecoveryClearsComponent
+            ResolvesNeverSent
+            CreatesTwice
+            FailedStatusForgotten
+        ]
+
+    let name mutant =
+        match mutant with
+        | NoMutant -> "no mutant"
+        | FirstRecoveryClearsComponent -> "a component cleared by its first endpoint's recovery"
+        | ResolvesNeverSent -> "resolves never sent"
+        | CreatesTwice -> "every create made twice"
+        | FailedStatusForgotten -> "failed status writes forgotten"
+
+    let wrap (mutant: Mutant) (model: ICachetApi) : ICachetApi =
+        let createTwice name message componentId componentStatus visible (tag: string | null) ct =
+            task {
+                let! _ =
+                    model.CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, ct)
+
+                return! model.CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, ct)
+            }
+
+        match mutant with
+        | NoMutant
+        | FirstRecoveryClearsComponent -> model
+        | _ ->
+            { new ICachetApi with
+                member _.GetComponentAsync(id, ct) = model.GetComponentAsync(id, ct)
+                member _.GetMetricAsync(id, ct) = model.GetMetricAsync(id, ct)
+
+                member _.FindOpenIncidentAsync(componentId, ct) =
+                    model.FindOpenIncidentAsync(componentId, ct)
+
+                member _.ListUnresolvedIncidentsAsync(componentId, ct) =
+                    model.ListUnresolvedIncidentsAsync(componentId, ct)
+
+                member _.ListAllUnresolvedIncidentsAsync(ct) =
+                    model.ListAllUnresolvedIncidentsAsync(ct)
+
+                member _.SetComponentStatusAsync(componentId, status, ct) =
+                    match mutant with
+                    | FailedStatusForgotten ->
+                        task {
+                            try
+                                do! model.SetComponentStatusAsync(componentId, status, ct)
+                            with :? CachetApiException as e when e.IsTransient ->
+                                ()
+                        }
+                        :> Task
+                    | _ -> model.SetComponentStatusAsync(componentId, status, ct)
+
+                member this.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct) =
+                    this.CreateIncidentAsync(name, message, componentId, componentStatus, visible, null, ct)
+
+                member _.CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, ct) =
+                    match mutant with
+                    | CreatesTwice -> createTwice name message componentId componentStatus visible tag ct
+                    | _ -> model.CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, ct)
+
+                member _.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct) =
+                    model.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct)
+
+                member _.ResolveIncidentAsync(incidentId, message, visible, ct) =
+                    match mutant with
+                    | ResolvesNeverSent -> Task.FromResult true
+                    | _ -> model.ResolveIncidentAsync(incidentId, message, visible, ct)
+
+                member _.PushMetricPointAsync(metricId, value, unixSeconds, ct) =
+                    model.PushMetricPointAsync(metricId, value, unixSeconds, ct)
+            }

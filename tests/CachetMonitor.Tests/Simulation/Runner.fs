@@ -1,0 +1,591 @@
+namespace CachetMonitor.Tests.Simulation
+
+open System
+open System.Collections.Generic
+open System.Threading
+open System.Threading.Tasks
+open Microsoft.Extensions.Hosting
+open Microsoft.Extensions.Logging.Abstractions
+open CachetMonitor.Domain
+open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Scheduling
+
+/// What one simulated run did and broke.
+type RunResult =
+    {
+        Scenario: Scenario
+        Mutant: Mutant
+        /// Broken invariants, described (empty: the run passed).
+        Violations: string list
+        Steps: int64
+        Calls: int
+        FailedCalls: int
+        Restarts: int
+        Reloads: int
+        /// Duplicates a killed process's late create made, resolved afterwards (allowed).
+        LateDuplicates: int
+        /// Incidents of ours a killed process left on components no longer monitored for incidents (a known limit).
+        Orphans: int
+        /// A fingerprint of every call (its time, process, arguments and fate) and of Cachet's final state.
+        Digest: string
+        /// The world's events and every call, when asked for (replaying one seed).
+        Trace: string list
+    }
+
+/// One process of the monitor (an incarnation): its components, endpoint monitors and Cachet reads.
+type private Process =
+    {
+        Number: int
+        Gate: CachetWriteGate
+        Components: ComponentSet
+        /// Every component sync this process made (monitored, retiring or dropped).
+        Created: ResizeArray<ComponentSync>
+        Monitors: Dictionary<string, EndpointMonitor>
+        Service: CachetSyncService
+    }
+
+/// Runs the real `ComponentSync`s (and the core inside them) and `CachetSyncService`'s adoption and resync against
+/// the model Cachet, on the virtual clock, through a scenario. Deterministic: everything runs on the calling thread
+/// as items of one `SimLoop` (drains are posted to it through ComponentSync's `startDrain` seam; timers are the
+/// loop's; the model answers by completing tasks from loop items, so continuations run inline there), and every
+/// random choice comes from a stream seeded by the scenario's seed (retry jitter through the `retryDelay` seam).
+[<RequireQualifiedAccess>]
+module Runner =
+    let private epoch = DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)
+
+    let private lifetime =
+        { new IHostApplicationLifetime with
+            member _.ApplicationStarted = CancellationToken.None
+            member _.ApplicationStopping = CancellationToken.None
+            member _.ApplicationStopped = CancellationToken.None
+            member _.StopApplication() = ()
+        }
+
+    /// Short renderings for traces and the digest (no reflection: a run makes tens of thousands of calls).
+    let renderOp (op: Op) =
+        match op with
+        | GetComponent c -> $"GET component {c}"
+        | GetMetric m -> $"GET metric {m}"
+        | GetIncidents c -> $"GET unresolved incidents of {c}"
+        | GetAllIncidents -> "GET all unresolved incidents"
+        | PutStatus(c, s) -> $"PUT component {c} status {s}"
+        | PostIncident(c, name, tag) ->
+            let tag = defaultArg tag "-"
+            $"POST incident on {c} \"{name}\" tag {tag}"
+        | PostUpdate(c, i) -> $"update incident #{i} on {c}"
+        | PostResolve i -> $"resolve incident #{i}"
+        | PostPoint(m, v, t) -> $"point {v} at {t} on metric {m}"
+
+    let renderFate (fate: Fate option) =
+        match fate with
+        | None -> "unanswered"
+        | Some Acknowledged -> "ok"
+        | Some(Refused reason) -> $"refused: {reason}"
+        | Some(FailedWith(fault, effect)) ->
+            let what =
+                match fault with
+                | ServerError -> "500"
+                | RateLimited wait -> $"429 retry after {wait.TotalSeconds} s"
+                | ClientTimeout _ -> "timed out"
+                | LostAnswer -> "answer lost"
+                | BadRequest -> "400"
+
+            if effect then $"{what} (took effect)" else what
+
+    let private digestOf (lines: string seq) =
+        let mutable hash = 14695981039346656037UL
+
+        for line in lines do
+            for c in line do
+                hash <- (hash ^^^ uint64 c) * 1099511628211UL
+
+            hash <- (hash ^^^ 10UL) * 1099511628211UL
+
+        hash.ToString("x16")
+
+    let private incidentDown (state: ComponentState) =
+        state.Plan.Members
+        |> List.exists (fun m ->
+            m.Policy.Actions.Contains CreateIncident
+            && (Map.tryFind m.Name state.Members |> Option.exists (fun s -> s.Down.IsSome)))
+
+    /// Runs `scenario` to its end, then lets the writes drain and checks every invariant.
+    let run (scenario: Scenario) (mutant: Mutant) (traced: bool) : RunResult =
+        let loop = SimLoop()
+        let clock = VirtualClock(loop, epoch)
+        let stream k = Random(scenario.Seed * 7919 + k)
+
+        let model =
+            ModelCachet(loop, stream 1, scenario.ComponentIds, scenario.MetricIds, scenario.ListsAll)
+
+        let checks = stream 2
+        let jitter = stream 3
+        let api = Mutants.wrap mutant model
+        let oracle = Oracle()
+        let timeliness = Timeliness(loop, model, oracle)
+        let options = CachetWriteOptions(MaxConcurrentCalls = 1_000_000)
+        let counters = SyncCounters()
+        let violations = ResizeArray<string>()
+        let trace = ResizeArray<string>()
+        let truths = Dictionary<string, Health>()
+        let labels = Dictionary<int, int * int>()
+        let personResolvedOurs = HashSet<int>()
+        // Components where a person resolved the incident the core holds: no create until it sees a recovery.
+        let watches = Dictionary<int, int * ComponentSync * int ref>()
+        let mutable config = scenario.Config
+        let mutable running = true
+        let mutable restarts = 0
+        let mutable reloads = 0
+
+        for name in scenario.EndpointNames do
+            truths[name] <- Healthy
+
+        let note (text: unit -> string) =
+            if traced then
+                trace.Add $"{Ticks.render loop.Now} {text ()}"
+
+        // Backoff.Delay's contract (half to all of the doubling ceiling, at least Retry-After) with seeded jitter.
+        let retryDelay (failures: int) (asked: Nullable<TimeSpan>) =
+            let ceiling =
+                min
+                    (options.InitialBackoff.TotalMilliseconds
+                     * Math.Pow(2.0, float (min failures 16)))
+                    options.MaxBackoff.TotalMilliseconds
+
+            let jittered =
+                TimeSpan.FromMilliseconds(ceiling / 2.0 + jitter.NextDouble() * ceiling / 2.0)
+
+            if asked.HasValue && asked.Value > jittered then
+                asked.Value
+            else
+                jittered
+
+        // A drain starts as a later item of the loop, as Task.Run would start it a little later on the pool.
+        let startDrain (work: Func<Task>) : Task =
+            let started = TaskCompletionSource<Task>()
+            loop.Post(fun () -> started.SetResult(work.Invoke()))
+            started.Task.Unwrap()
+
+        let observe (what: string) (work: Task) =
+            task {
+                try
+                    do! work
+                with e ->
+                    violations.Add $"{Ticks.render loop.Now}: {what} failed: {e.Message}"
+            }
+            |> ignore
+
+        let newSync (gate: CachetWriteGate) (plan: ComponentPlan) =
+            ComponentSync(
+                plan,
+                api,
+                gate,
+                options,
+                Action<string, WebhookNotice>(fun _ _ -> ()),
+                Func<string, string>(id),
+                counters,
+                clock,
+                NullLogger.Instance,
+                Func<Func<Task>, Task>(startDrain),
+                Func<int, Nullable<TimeSpan>, TimeSpan>(retryDelay)
+            )
+
+        let verdictOf (name: string) =
+            let failure severity =
+                Failed
+                    {
+                        Severity = severity
+                        Message = $"{name} answered badly ({Severity.name severity})"
+                        LatencySeconds = Some 0.25
+                    }
+
+            match truths[name] with
+            | Healthy -> Passed(0.05 + checks.NextDouble() * 0.2)
+            | Failing severity -> failure severity
+            | Flapping(severity, percent) ->
+                if checks.Next 100 < percent then
+                    failure severity
+                else
+                    Passed 0.1
+
+        let deliver (monitor: EndpointMonitor) verdict started =
+            if not monitor.Retired then
+                oracle.Observe(monitor.Endpoint, verdict)
+
+            monitor.OnVerdict(verdict, started)
+
+            match mutant, verdict with
+            | FirstRecoveryClearsComponent, Passed _ when not monitor.Retired ->
+                for m in monitor.Component.Plan.Members do
+                    if m.Name <> monitor.Endpoint.Name then
+                        for _ in 1 .. m.Policy.SuccessThreshold do
+                            monitor.Component.OnChecked(m.Name, Passed 0.1, started)
+            | _ -> ()
+
+        let rec scheduleCheck (p: Process) (monitor: EndpointMonitor) (at: int64) =
+            loop.At(
+                at,
+                p.Number,
+                fun () ->
+                    if running && not monitor.Retired then
+                        let verdict = verdictOf monitor.Endpoint.Name
+                        let started = clock.GetUtcNow().ToUnixTimeSeconds()
+                        let probe = Ticks.ofSeconds (0.01 + checks.NextDouble() * 2.0)
+
+                        loop.At(loop.Now + probe, p.Number, (fun () -> deliver monitor verdict started))
+                        |> ignore
+
+                        scheduleCheck p monitor (at + Ticks.ofSeconds monitor.Endpoint.FrequencySeconds)
+            )
+            |> ignore
+
+        let addMonitor (p: Process) (spec: EndpointSpec) (sync: ComponentSync) =
+            let monitor = EndpointMonitor(spec.Endpoint, sync)
+            p.Monitors[spec.Name] <- monitor
+
+            scheduleCheck
+                p
+                monitor
+                (loop.Now
+                 + int64 (checks.NextDouble() * float (Ticks.ofSeconds spec.FrequencySeconds)))
+
+        let find (p: Process) componentId =
+            match p.Components.Find componentId with
+            | null -> None
+            | sync -> Some sync
+
+        let plansOf (specs: EndpointSpec list) =
+            MonitorCore.Plans(specs |> List.map (fun e -> e.Endpoint))
+
+        /// Start-up: a component sync per component, Cachet read for each (CachetSyncService's adoption), then a
+        /// resync every ResyncInterval (as its ResyncLoopAsync: the first after the start-up reads).
+        let startProcess () =
+            let number = loop.Incarnation
+            model.ProcessStarted()
+            let gate = new CachetWriteGate(options)
+            let created = ResizeArray<ComponentSync>()
+
+            for plan in plansOf config do
+                created.Add(newSync gate plan)
+
+            let components = ComponentSet(created)
+
+            let service =
+                new CachetSyncService(
+                    components,
+                    api,
+                    gate,
+                    options,
+                    RunState(),
+                    false,
+                    clock,
+                    lifetime,
+                    NullLogger<CachetSyncService>.Instance,
+                    Func<int, Nullable<TimeSpan>, TimeSpan>(retryDelay)
+                )
+
+            let p =
+                {
+                    Number = number
+                    Gate = gate
+                    Components = components
+                    Created = created
+                    Monitors = Dictionary()
+                    Service = service
+                }
+
+            for spec in config do
+                addMonitor p spec (find p spec.ComponentId).Value
+
+            let adoptions = created |> Seq.map service.AdoptLaterAsync |> Array.ofSeq
+
+            observe
+                "start-up"
+                (task {
+                    do! Task.WhenAll adoptions
+                    let mutable alive = true
+
+                    while alive do
+                        do! Task.Delay(options.ResyncInterval, clock)
+
+                        if running && loop.Incarnation = number then
+                            try
+                                do! service.ResyncAsync CancellationToken.None
+                            with :? CachetApiException ->
+                                ()
+                        else
+                            alive <- false
+                })
+
+            p
+
+        let mutable proc = startProcess ()
+
+        /// Hot reload as ConfigReloader.Apply maps it: Reconfigured for kept components, Retired for removed ones
+        /// (they finish their writes), new components adopted; unchanged endpoints keep their monitor, changed and
+        /// removed ones are retired (their checks in flight dropped).
+        let reload (next: EndpointSpec list) =
+            let p = proc
+            let plans = plansOf next
+            let kept = ResizeArray<ComponentSync>()
+            let toAdopt = ResizeArray<ComponentSync>()
+
+            for plan in plans do
+                match find p plan.ComponentId with
+                | Some existing ->
+                    existing.Apply(ComponentEvent.Reconfigured plan)
+                    kept.Add existing
+                | None ->
+                    let created = newSync p.Gate plan
+                    p.Created.Add created
+                    kept.Add created
+                    toAdopt.Add created
+
+            let wanted = plans |> Seq.map (fun plan -> plan.ComponentId) |> HashSet
+
+            let retired =
+                p.Components.Current
+                |> Seq.filter (fun c -> not (wanted.Contains c.ComponentId))
+                |> List.ofSeq
+
+            for gone in retired do
+                gone.Apply ComponentEvent.Retired
+
+            p.Components.Replace(kept, retired)
+            let byId = kept |> Seq.map (fun c -> c.ComponentId, c) |> dict
+
+            for spec in next do
+                match p.Monitors.TryGetValue spec.Name with
+                | true, running when running.Endpoint = spec.Endpoint -> ()
+                | found, old ->
+                    if found then
+                        old.Retire()
+
+                    oracle.Forget spec.Name
+                    addMonitor p spec byId[spec.ComponentId]
+
+            let names = next |> List.map (fun e -> e.Name) |> set
+
+            for name in List.ofSeq p.Monitors.Keys do
+                if not (names.Contains name) then
+                    p.Monitors[name].Retire()
+                    p.Monitors.Remove name |> ignore
+                    oracle.Forget name
+
+            timeliness.Disturb 3.0
+
+            for added in toAdopt do
+                observe $"adoption of component {added.ComponentId} after a reload" (p.Service.AdoptLaterAsync added)
+
+            config <- next
+
+        // Events waiting for the next write (or incident write) to be in flight.
+        let armed = ResizeArray<bool * WorldEvent>()
+
+        let rec apply (event: WorldEvent) =
+            note (fun () -> $"world: %A{event}")
+
+            match event with
+            | DuringNextWrite(incidentWrite, inner) -> armed.Add((incidentWrite, inner))
+            | TruthChanges(name, health) -> truths[name] <- health
+            | FaultsOn rates -> model.Faults <- Some rates
+            | FaultsOff ->
+                model.Faults <- None
+                timeliness.FaultsEnded()
+            | Restart ->
+                restarts <- restarts + 1
+                model.Kill()
+                watches.Clear()
+                oracle.Reset()
+                timeliness.Disturb 12.0
+                loop.Incarnation <- loop.Incarnation + 1
+                proc <- startProcess ()
+            | Reload next ->
+                reloads <- reloads + 1
+                reload next
+            | Flicker(removeComponent, choice, seconds) ->
+                let before = config
+                let components = before |> List.map (fun e -> e.ComponentId) |> List.distinct
+
+                let without =
+                    if removeComponent && components.Length > 1 then
+                        let gone = components[choice % components.Length]
+                        before |> List.filter (fun e -> e.ComponentId <> gone)
+                    else
+                        let moved = before[choice % before.Length]
+                        let target = scenario.ComponentIds[choice % scenario.ComponentIds.Length]
+
+                        before
+                        |> List.map (fun e ->
+                            if e.Name = moved.Name then
+                                { e with ComponentId = target }
+                            else
+                                e)
+
+                reloads <- reloads + 1
+                reload without
+
+                loop.At(
+                    loop.Now + Ticks.ofSeconds seconds,
+                    0,
+                    fun () ->
+                        reloads <- reloads + 1
+                        reload before
+                )
+                |> ignore
+            | WallClockStep seconds -> clock.StepWall(Ticks.ofSeconds seconds)
+            | PersonOpensIncident(label, componentId, status) ->
+                labels[label] <- (model.PersonOpens(componentId, status, $"Network maintenance {label}"), componentId)
+                timeliness.DisturbComponent(componentId, 15.0)
+            | PersonResolvesIncident label ->
+                let id, componentId = labels[label]
+                model.PersonResolves id
+                timeliness.DisturbComponent(componentId, 15.0)
+            | PersonResolvesOurs componentId ->
+                timeliness.DisturbComponent(componentId, 15.0)
+
+                match model.OpenOurs componentId |> List.sortByDescending (fun i -> i.Id) with
+                | newest :: _ ->
+                    model.PersonResolves newest.Id
+                    personResolvedOurs.Add componentId |> ignore
+
+                    match find proc componentId with
+                    | Some sync ->
+                        match sync.State.Incident with
+                        | Some { Id = Some held } when held = newest.Id ->
+                            watches[componentId] <- (proc.Number, sync, ref model.Attempts.Count)
+                        | _ -> ()
+                    | None -> ()
+                | [] -> ()
+            | PersonSetsStatus(componentId, status) ->
+                model.PersonSetsStatus(componentId, status)
+                timeliness.DisturbComponent(componentId, 15.0)
+
+        /// After a person resolves the incident the core holds, the same process opens none on that component until
+        /// it has seen all the component's CREATE_INCIDENT endpoints up (docs/component-model.md, O3).
+        let silenced componentId =
+            find proc componentId
+            |> Option.exists (fun sync -> sync.State.Suppressed || sync.State.Retiring)
+
+        let afterEach () =
+            if running then
+                timeliness.Check(config, silenced)
+
+            if watches.Count > 0 then
+                for KeyValue(componentId, (number, sync, next)) in List.ofSeq watches do
+                    let attempts = model.Attempts
+
+                    for i in next.Value .. attempts.Count - 1 do
+                        match attempts[i].Op with
+                        | PostIncident(c, _, _) when c = componentId && attempts[i].Incarnation = number ->
+                            violations.Add
+                                $"{Ticks.render attempts[i].Started}: component {componentId} opened an incident after a person resolved ours, with no recovery in between"
+                        | _ -> ()
+
+                    next.Value <- attempts.Count
+
+                    let same =
+                        loop.Incarnation = number
+                        && (find proc componentId |> Option.exists (fun s -> obj.ReferenceEquals(s, sync)))
+
+                    if not same || not (incidentDown sync.State) then
+                        watches.Remove componentId |> ignore
+
+        model.OnCall <-
+            fun attempt ->
+                let incidentWrite =
+                    match attempt.Op with
+                    | PostIncident _
+                    | PostUpdate _
+                    | PostResolve _ -> true
+                    | _ -> false
+
+                if attempt.Op.IsWrite && armed.Count > 0 then
+                    match
+                        armed
+                        |> Seq.tryFindIndex (fun (wantsIncident, _) -> incidentWrite || not wantsIncident)
+                    with
+                    | Some index ->
+                        let _, inner = armed[index]
+                        armed.RemoveAt index
+                        let within = Ticks.ofSeconds (checks.NextDouble() * 0.3)
+                        loop.At(loop.Now + within, 0, (fun () -> apply inner)) |> ignore
+                    | None -> ()
+
+        for time, event in scenario.Events do
+            loop.At(time, 0, (fun () -> apply event)) |> ignore
+
+        loop.At(scenario.End, 0, (fun () -> running <- false)) |> ignore
+        loop.RunUntil(scenario.End + Ticks.ofMinutes 10.0, afterEach)
+
+        let current = List.ofSeq proc.Components.Current
+
+        let ending =
+            {
+                Config = config
+                Truths = truths
+                Model = model
+                Incarnation = proc.Number
+                Current = current
+                Retiring =
+                    proc.Created
+                    |> Seq.filter (fun s -> not (current |> List.exists (fun c -> obj.ReferenceEquals(c, s))))
+                    |> List.ofSeq
+                PersonResolvedOurs = Set.ofSeq personResolvedOurs
+                DroppedPoints = counters.DroppedMetricPoints
+            }
+
+        if loop.Busy(Int64.MaxValue) then
+            violations.Add "work was still scheduled 10 minutes after the end"
+
+        if counters.WriteLoopFailures > 0L then
+            violations.Add $"the write loops hit {counters.WriteLoopFailures} unexpected error(s)"
+
+        let calls =
+            model.Attempts
+            |> Seq.map (fun a -> $"{Ticks.render a.Started} p{a.Incarnation} {renderOp a.Op} → {renderFate a.Fate}")
+            |> List.ofSeq
+
+        let final =
+            model.Incidents
+            |> List.map (fun i -> $"#{i.Id} c{i.ComponentId} {i.Name} status {i.Status} {i.Author}")
+
+        let statuses =
+            scenario.ComponentIds |> List.map (fun c -> $"c{c}={model.StatusOf c}")
+
+        {
+            Scenario = scenario
+            Mutant = mutant
+            Violations =
+                List.ofSeq violations
+                @ List.ofSeq model.Violations
+                @ List.ofSeq timeliness.Violations
+                @ Invariants.drained ending
+                @ Invariants.accounting ending
+                @ Invariants.status ending
+                @ Invariants.incidents ending
+            Steps = loop.Steps
+            Calls = model.Attempts.Count
+            FailedCalls =
+                model.Attempts
+                |> Seq.filter (fun a ->
+                    match a.Fate with
+                    | Some(FailedWith _) -> true
+                    | _ -> false)
+                |> Seq.length
+            Restarts = restarts
+            Reloads = reloads
+            LateDuplicates = model.LateDuplicates
+            Orphans = Invariants.orphans ending
+            Digest = digestOf (calls @ final @ statuses)
+            Trace =
+                if traced then
+                    List.ofSeq trace
+                    @ [ "calls:" ]
+                    @ calls
+                    @ [ "Cachet at the end:" ]
+                    @ final
+                    @ statuses
+                else
+                    []
+        }
