@@ -442,7 +442,10 @@ public sealed class ComponentSync(
                 await gate.RunAsync(
                     c => cachet.UpdateIncidentAsync(change.IncidentId, redact(change.Title), redact(change.Message), componentId,
                         MonitorCore.StatusCode(change.ComponentStatus), change.Visible, c), ct).ConfigureAwait(false);
-                LastStatusWritten = MonitorCore.StatusCode(change.ComponentStatus);
+                // Cachet 2.4's incident updates leave the component alone: the status the update implies is set with it.
+                var changedTo = MonitorCore.StatusCode(change.ComponentStatus);
+                await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, changedTo, c), ct).ConfigureAwait(false);
+                LastStatusWritten = changedTo;
                 logger.Log(Written, "Cachet: incident {IncidentId} updated to \"{Title}\"", change.IncidentId, redact(change.Title));
                 return ComponentEvent.NewIncidentWritten(change.Write);
             case ComponentCommand.ResolveIncident resolve:
