@@ -18,14 +18,33 @@ module ConfigLoading =
     [<Literal>]
     let ApiUrlVariable = "CACHET_API_URL"
 
-    /// `CACHET_API_URL` (non-empty) replaces `cachet.api_url` (trimmed, without a trailing `/`).
+    /// The variable whose non-empty value replaces a plain-string `cachet.token`, as in the original.
+    [<Literal>]
+    let TokenVariable = "CACHET_TOKEN"
+
+    let private nonEmpty (lookup: string -> string option) name =
+        lookup name |> Option.filter (fun value -> value <> "")
+
+    /// `CACHET_API_URL` (non-empty) replaces `cachet.api_url` (trimmed, without a trailing `/`); `CACHET_TOKEN`
+    /// (non-empty) replaces a plain-string `cachet.token` (a provider list consults it only where it names it).
     let applyOverrides (lookup: string -> string option) (config: Config) : Config =
-        match lookup ApiUrlVariable |> Option.map (fun url -> url.Trim().TrimEnd '/') with
-        | Some url when url <> "" ->
-            { config with
-                Cachet = { config.Cachet with ApiUrl = url }
-            }
-        | _ -> config
+        let apiUrl =
+            match nonEmpty lookup ApiUrlVariable |> Option.map (fun url -> url.Trim().TrimEnd '/') with
+            | Some url when url <> "" -> url
+            | _ -> config.Cachet.ApiUrl
+
+        let token =
+            match config.Cachet.Token, nonEmpty lookup TokenVariable with
+            | PlainToken _, Some value -> PlainToken(Secret.create value)
+            | token, _ -> token
+
+        { config with
+            Cachet =
+                { config.Cachet with
+                    ApiUrl = apiUrl
+                    Token = token
+                }
+        }
 
     /// Parses `text`, answering `${VAR}` from `lookup`, and applies the overrides to a valid config.
     let load (lookup: string -> string option) (text: string) : LoadedConfig =
@@ -44,7 +63,16 @@ module ConfigLoading =
                     Config = applyOverrides lookup p.Config
                 })
 
+        // A token taken from CACHET_TOKEN is a value from the environment too (it is masked like the others).
+        let overriddenToken =
+            match parsed with
+            | Ok p ->
+                match p.Config.Cachet.Token, nonEmpty lookup TokenVariable with
+                | PlainToken _, Some value -> [ value ]
+                | _ -> []
+            | Error _ -> []
+
         {
             Parsed = parsed
-            EnvironmentValues = used |> Seq.distinct |> List.ofSeq
+            EnvironmentValues = Seq.append used overriddenToken |> Seq.distinct |> List.ofSeq
         }

@@ -3,16 +3,14 @@ using CachetMonitor.Domain;
 namespace CachetMonitor.Host.Secrets;
 
 /// <summary>
-/// Finds the Cachet token. Plain-string form: <c>CACHET_TOKEN</c> (non-empty) wins, else the string. List form:
-/// providers in order, the first non-empty value wins; <c>CACHET_TOKEN</c> is not consulted unless listed. A
-/// provider that fails is recorded with its reason and the chain moves on.
+/// Finds the Cachet token. Plain-string form: the string (the core has already put a non-empty <c>CACHET_TOKEN</c>
+/// in its place, see <c>ConfigLoading</c>). List form: providers in order, the first non-empty value wins;
+/// <c>CACHET_TOKEN</c> is not consulted unless listed. A provider that fails is recorded with its reason and the
+/// chain moves on.
 /// </summary>
 /// <param name="secretsManager">The client behind <c>AWS_SECRETS_MANAGER</c> providers.</param>
 public sealed class TokenResolver(AwsSecretsManagerClient secretsManager)
 {
-    /// <summary>The variable that overrides a plain-string token.</summary>
-    public const string CachetTokenVariable = "CACHET_TOKEN";
-
     /// <summary>
     /// Resolves <paramref name="source"/>. Environment variables (and the AWS endpoint overrides) are read through
     /// <paramref name="environment"/> (e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>); AWS
@@ -23,8 +21,7 @@ public sealed class TokenResolver(AwsSecretsManagerClient secretsManager)
     {
         var providers = source switch
         {
-            TokenSource.PlainToken plain =>
-                [TokenProvider.NewEnvironmentVariable(CachetTokenVariable), TokenProvider.NewLiteralToken(plain.Item)],
+            TokenSource.PlainToken plain => [TokenProvider.NewLiteralToken(plain.Item)],
             TokenSource.Providers list => list.Item.ToList(),
             _ => new List<TokenProvider>(),
         };
@@ -66,7 +63,7 @@ public sealed class TokenResolver(AwsSecretsManagerClient secretsManager)
                     _ => (SecretModule.create(value), ""),
                 };
             case TokenProvider.LiteralToken literal:
-                return SecretModule.reveal(literal.Item).Length == 0 ? (null, "empty") : (literal.Item, "");
+                return SecretModule.reveal(literal.Item).Length == 0 ? (null, "empty (and CACHET_TOKEN is not set)") : (literal.Item, "");
             case TokenProvider.AwsSecretsManager aws:
                 var outcome = await secretsManager
                     .GetSecretValueAsync(aws.secretName, aws.region, environment, cancellationToken)

@@ -41,6 +41,40 @@ let tests =
 
                 Expect.equal (valid loaded).Cachet.ApiUrl "https://other.example/api/v1" "overridden"
             }
+            test "CACHET_TOKEN (non-empty) replaces a plain-string token, and is recorded as a value to mask" {
+                let loaded =
+                    ConfigLoading.load
+                        (environment [ "CACHET_TOKEN", "token-from-env" ])
+                        (yaml "https://status.example/api/v1" "http://api.example/health")
+
+                match (valid loaded).Cachet.Token with
+                | PlainToken secret -> Expect.equal (Secret.reveal secret) "token-from-env" "overridden"
+                | _ -> failtest "a plain token"
+
+                Expect.contains loaded.EnvironmentValues "token-from-env" "masked like other environment values"
+            }
+            test "an empty CACHET_TOKEN leaves the string" {
+                let loaded =
+                    ConfigLoading.load
+                        (environment [ "CACHET_TOKEN", "" ])
+                        (yaml "https://status.example/api/v1" "http://api.example/health")
+
+                match (valid loaded).Cachet.Token with
+                | PlainToken secret -> Expect.equal (Secret.reveal secret) "token-from-file" "kept"
+                | _ -> failtest "a plain token"
+            }
+            test "CACHET_TOKEN does not replace a provider list" {
+                let text =
+                    (yaml "https://status.example/api/v1" "http://api.example/health")
+                        .Replace("  token: token-from-file", "  token:\n    - type: TOKEN\n      value: listed-token")
+
+                match
+                    (valid (ConfigLoading.load (environment [ "CACHET_TOKEN", "token-from-env" ]) text)).Cachet.Token
+                with
+                | Providers [ LiteralToken secret ] ->
+                    Expect.equal (Secret.reveal secret) "listed-token" "the list stays"
+                | _ -> failtest "the provider list"
+            }
             test "an empty CACHET_API_URL changes nothing" {
                 let loaded =
                     ConfigLoading.load

@@ -96,25 +96,13 @@ let private plainForm =
     testList
         "plain-string form"
         [
-            testTask "the string is the token when CACHET_TOKEN is not set" {
+            // CACHET_TOKEN's precedence over the string is the core's (ConfigLoading tests); the resolver takes the string.
+            testTask "the string is the token" {
                 let! (resolution: TokenResolution) =
                     resolve (resolver ()) (envOf []) (PlainToken(Secret.create tokenValue))
 
                 Expect.equal (tokenOf resolution) tokenValue "token"
                 Expect.equal resolution.ProviderType "TOKEN" "provider"
-            }
-            testTask "a non-empty CACHET_TOKEN wins over the string" {
-                let! (resolution: TokenResolution) =
-                    resolve (resolver ()) (envOf [ "CACHET_TOKEN", "from-env" ]) (PlainToken(Secret.create tokenValue))
-
-                Expect.equal (tokenOf resolution) "from-env" "token"
-                Expect.equal resolution.ProviderType "ENVIRONMENT_VARIABLE" "provider"
-            }
-            testTask "an empty CACHET_TOKEN is ignored" {
-                let! (resolution: TokenResolution) =
-                    resolve (resolver ()) (envOf [ "CACHET_TOKEN", "" ]) (PlainToken(Secret.create tokenValue))
-
-                Expect.equal (tokenOf resolution) tokenValue "token"
             }
             testTask "an empty string and no CACHET_TOKEN is a failure naming both" {
                 let! (resolution: TokenResolution) =
@@ -122,10 +110,7 @@ let private plainForm =
 
                 Expect.isFalse resolution.IsResolved "no token"
 
-                Expect.equal
-                    resolution.FailureSummary
-                    "[1] ENVIRONMENT_VARIABLE: CACHET_TOKEN is not set; [2] TOKEN: empty"
-                    "summary"
+                Expect.equal resolution.FailureSummary "[1] TOKEN: empty (and CACHET_TOKEN is not set)" "summary"
             }
         ]
 
