@@ -38,7 +38,8 @@ public sealed class TokenResolver(AwsSecretsManagerClient secretsManager)
                 return TokenResolution.Resolved(token, typeName, failures);
             }
 
-            failures.Add(new ProviderFailure(index + 1, typeName, reason));
+            // An empty plain-string token: CACHET_TOKEN could have given one (the core would have put it in place).
+            failures.Add(new ProviderFailure(index + 1, typeName, source.IsPlainToken ? $"{reason} (and CACHET_TOKEN is not set)" : reason));
         }
 
         if (failures.Count == 0)
@@ -63,7 +64,7 @@ public sealed class TokenResolver(AwsSecretsManagerClient secretsManager)
                     _ => (SecretModule.create(value), ""),
                 };
             case TokenProvider.LiteralToken literal:
-                return SecretModule.reveal(literal.Item).Length == 0 ? (null, "empty (and CACHET_TOKEN is not set)") : (literal.Item, "");
+                return SecretModule.reveal(literal.Item).Length == 0 ? (null, "empty") : (literal.Item, "");
             case TokenProvider.AwsSecretsManager aws:
                 var outcome = await secretsManager
                     .GetSecretValueAsync(aws.secretName, aws.region, environment, cancellationToken)
