@@ -14,9 +14,10 @@ type Ending =
         Model: ModelCachet
         /// The process alive at the end.
         Incarnation: int
-        /// Every component of that process: monitored, and retiring.
+        /// The components of that process: monitored, still retiring (ComponentSet.All), and every one it made.
         Current: ComponentSync list
         Retiring: ComponentSync list
+        Created: ComponentSync list
         /// Components on which a person resolved an incident of ours (the monitor may then stay silent until all
         /// its endpoints recover: docs/component-model.md, O3).
         PersonResolvedOurs: Set<int>
@@ -151,8 +152,10 @@ module Invariants =
                 if not sync.Drain.IsCompleted then
                     yield $"component {sync.ComponentId} is still draining"
             for sync in ending.Retiring do
-                if not sync.Settled then
-                    yield $"retired component {sync.ComponentId} never settled (our incident or writes left)"
+                yield $"retired component {sync.ComponentId} never settled (our incident or writes left)"
+            for sync in ending.Created do
+                if not sync.Drain.IsCompleted then
+                    yield $"a sync of component {sync.ComponentId} is still draining"
             for attempt in ending.Model.Attempts do
                 if attempt.Incarnation = ending.Incarnation && attempt.Fate.IsNone then
                     yield $"call {attempt.Op} made at {Ticks.render attempt.Started} was never answered"

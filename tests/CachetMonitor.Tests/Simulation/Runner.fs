@@ -321,38 +321,19 @@ module Runner =
 
         let mutable proc = startProcess ()
 
-        /// Hot reload as ConfigReloader.Apply maps it: Reconfigured for kept components, Retired for removed ones
-        /// (they finish their writes), new components adopted; unchanged endpoints keep their monitor, changed and
-        /// removed ones are retired (their checks in flight dropped).
+        /// Hot reload as ConfigReloader.Apply does it: ComponentSet.Reconfigure maps the plans to components
+        /// (Reconfigured, Retired, new ones adopted); unchanged endpoints keep their monitor, changed and removed ones
+        /// are retired (their checks in flight dropped).
         let reload (next: EndpointSpec list) =
             let p = proc
-            let plans = plansOf next
-            let kept = ResizeArray<ComponentSync>()
-            let toAdopt = ResizeArray<ComponentSync>()
 
-            for plan in plans do
-                match find p plan.ComponentId with
-                | Some existing ->
-                    existing.Apply(ComponentEvent.Reconfigured plan)
-                    kept.Add existing
-                | None ->
-                    let created = newSync p.Gate plan
-                    p.Created.Add created
-                    kept.Add created
-                    toAdopt.Add created
+            let create (plan: ComponentPlan) =
+                let created = newSync p.Gate plan
+                p.Created.Add created
+                created
 
-            let wanted = plans |> Seq.map (fun plan -> plan.ComponentId) |> HashSet
-
-            let retired =
-                p.Components.Current
-                |> Seq.filter (fun c -> not (wanted.Contains c.ComponentId))
-                |> List.ofSeq
-
-            for gone in retired do
-                gone.Apply ComponentEvent.Retired
-
-            p.Components.Replace(kept, retired)
-            let byId = kept |> Seq.map (fun c -> c.ComponentId, c) |> dict
+            let changes = p.Components.Reconfigure(plansOf next, Func<_, _>(create), false)
+            let byId = p.Components.Current |> Seq.map (fun c -> c.ComponentId, c) |> dict
 
             for spec in next do
                 match p.Monitors.TryGetValue spec.Name with
@@ -374,7 +355,7 @@ module Runner =
 
             timeliness.Disturb 3.0
 
-            for added in toAdopt do
+            for added in changes.ToAdopt do
                 observe $"adoption of component {added.ComponentId} after a reload" (p.Service.AdoptLaterAsync added)
 
             config <- next
@@ -528,9 +509,10 @@ module Runner =
                 Incarnation = proc.Number
                 Current = current
                 Retiring =
-                    proc.Created
+                    proc.Components.All
                     |> Seq.filter (fun s -> not (current |> List.exists (fun c -> obj.ReferenceEquals(c, s))))
                     |> List.ofSeq
+                Created = List.ofSeq proc.Created
                 PersonResolvedOurs = Set.ofSeq personResolvedOurs
                 DroppedPoints = counters.DroppedMetricPoints
             }
