@@ -23,6 +23,8 @@ type Ending =
         PersonResolvedOurs: Set<int>
         /// Metric points the write loops dropped because too many were waiting (counted, by design).
         DroppedPoints: int64
+        /// When a process was told that the Cachet instance (or token) changed: (process, time).
+        CachetChanges: (int * int64) list
     }
 
 /// The properties a run must end with. Each returns the broken ones, described; none is vacuous (see the
@@ -174,8 +176,9 @@ module Invariants =
         | _ -> false
 
     /// Every write attempt is accounted for: acknowledged, refused for good (400/404: the core hears of it), or failed
-    /// and carried on by a later attempt of the same process — unless that process was killed first. A failed point
-    /// may instead have been dropped on overflow (counted).
+    /// and carried on by a later attempt of the same process — unless that process was killed first, or was told
+    /// the Cachet instance changed (writes decided for the old one must not reach the new one). A failed point may
+    /// instead have been dropped on overflow (counted).
     let accounting (ending: Ending) =
         let attempts = ending.Model.Attempts
 
@@ -198,7 +201,11 @@ module Invariants =
                         | PostPoint _ -> ending.DroppedPoints > 0L
                         | _ -> false
 
-                    if not found && not dropped then
+                    let calledOff =
+                        ending.CachetChanges
+                        |> List.exists (fun (incarnation, time) -> incarnation = a.Incarnation && time >= a.Started)
+
+                    if not found && not dropped && not calledOff then
                         yield $"write {a.Op} failed ({fault}) at {Ticks.render a.Started} and was never carried on"
                 | _ -> ()
         ]
