@@ -1,3 +1,5 @@
+using CachetMonitor.Domain;
+
 namespace CachetMonitor.Host.Cachet;
 
 /// <summary>
@@ -46,6 +48,44 @@ public sealed class ComponentSet
         {
             return _current.GetValueOrDefault(componentId);
         }
+    }
+
+    /// <summary>
+    /// Applies a reload's plans: a component still configured keeps its sync and gets its new plan (after forgetting
+    /// what it knew of Cachet when the Cachet instance changed), a new one gets a sync from <paramref name="create"/>,
+    /// and one no longer configured retires: it stays until our incident on it is resolved and our status put back.
+    /// </summary>
+    public Reconfiguration Reconfigure(IReadOnlyList<ComponentPlan> plans, Func<ComponentPlan, ComponentSync> create, bool cachetChanged)
+    {
+        var kept = new List<ComponentSync>();
+        var toAdopt = new List<ComponentSync>();
+        foreach (var plan in plans)
+        {
+            if (Find(plan.ComponentId) is { } existing)
+            {
+                if (cachetChanged)
+                {
+                    existing.Apply(ComponentEvent.CachetChanged);
+                    toAdopt.Add(existing);
+                }
+                existing.Apply(ComponentEvent.NewReconfigured(plan));
+                kept.Add(existing);
+            }
+            else
+            {
+                var created = create(plan);
+                kept.Add(created);
+                toAdopt.Add(created);
+            }
+        }
+        var wanted = plans.Select(p => p.ComponentId).ToHashSet();
+        var retired = Current.Where(c => !wanted.Contains(c.ComponentId)).ToList();
+        foreach (var gone in retired)
+        {
+            gone.Apply(ComponentEvent.Retired);
+        }
+        Replace(kept, retired);
+        return new Reconfiguration(toAdopt, retired.Count);
     }
 
     /// <summary>Makes <paramref name="next"/> the monitored set; <paramref name="retired"/> finish their writes.</summary>

@@ -133,37 +133,8 @@ public sealed class ConfigReloader(
 
     private void Apply(Config next, bool cachetChanged)
     {
-        var plans = MonitorCore.Plans(next.Endpoints);
-        var kept = new List<ComponentSync>();
-        var toAdopt = new List<ComponentSync>();
-        foreach (var plan in plans)
-        {
-            if (components.Find(plan.ComponentId) is { } existing)
-            {
-                if (cachetChanged)
-                {
-                    existing.Apply(ComponentEvent.CachetChanged);
-                    toAdopt.Add(existing);
-                }
-                existing.Apply(ComponentEvent.NewReconfigured(plan));
-                kept.Add(existing);
-            }
-            else
-            {
-                var created = factory.CreateComponent(plan);
-                kept.Add(created);
-                toAdopt.Add(created);
-            }
-        }
-        var wantedComponents = plans.Select(p => p.ComponentId).ToHashSet();
-        var retired = components.Current.Where(c => !wantedComponents.Contains(c.ComponentId)).ToList();
-        foreach (var gone in retired)
-        {
-            gone.Apply(ComponentEvent.Retired);
-        }
-        components.Replace(kept, retired);
-
-        var byId = kept.ToDictionary(c => c.ComponentId);
+        var changes = components.Reconfigure(MonitorCore.Plans(next.Endpoints), factory.CreateComponent, cachetChanged);
+        var byId = components.Current.ToDictionary(c => c.ComponentId);
         var current = monitors.Current.ToDictionary(m => m.Endpoint.Name, StringComparer.Ordinal);
         var wanted = next.Endpoints.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var added = new List<EndpointMonitor>();
@@ -188,14 +159,14 @@ public sealed class ConfigReloader(
             metrics.Forget(gone.Endpoint);
         }
         monitors.Change(added, removed);
-        foreach (var component in toAdopt)
+        foreach (var component in changes.ToAdopt)
         {
             _ = sync.AdoptLaterAsync(component);
         }
         var changed = added.Count(a => current.ContainsKey(a.Endpoint.Name));
         logger.LogInformation(
             "Config reloaded: {Added} added, {Changed} changed, {Removed} removed, {Unchanged} unchanged endpoint(s); {Retired} component(s) no longer monitored",
-            added.Count - changed, changed, removed.Count - changed, unchanged, retired.Count);
+            added.Count - changed, changed, removed.Count - changed, unchanged, changes.Retired);
     }
 
     private static string? Digest(string path)

@@ -14,14 +14,17 @@ type Ending =
         Model: ModelCachet
         /// The process alive at the end.
         Incarnation: int
-        /// Every component of that process: monitored, and retiring.
+        /// The components of that process: monitored, still retiring (ComponentSet.All), and every one it made.
         Current: ComponentSync list
         Retiring: ComponentSync list
+        Created: ComponentSync list
         /// Components on which a person resolved an incident of ours (the monitor may then stay silent until all
         /// its endpoints recover: docs/component-model.md, O3).
         PersonResolvedOurs: Set<int>
         /// Metric points the write loops dropped because too many were waiting (counted, by design).
         DroppedPoints: int64
+        /// When a process was told that the Cachet instance (or token) changed: (process, time).
+        CachetChanges: (int * int64) list
     }
 
 /// The properties a run must end with. Each returns the broken ones, described; none is vacuous (see the
@@ -151,8 +154,10 @@ module Invariants =
                 if not sync.Drain.IsCompleted then
                     yield $"component {sync.ComponentId} is still draining"
             for sync in ending.Retiring do
-                if not sync.Settled then
-                    yield $"retired component {sync.ComponentId} never settled (our incident or writes left)"
+                yield $"retired component {sync.ComponentId} never settled (our incident or writes left)"
+            for sync in ending.Created do
+                if not sync.Drain.IsCompleted then
+                    yield $"a sync of component {sync.ComponentId} is still draining"
             for attempt in ending.Model.Attempts do
                 if attempt.Incarnation = ending.Incarnation && attempt.Fate.IsNone then
                     yield $"call {attempt.Op} made at {Ticks.render attempt.Started} was never answered"
@@ -171,8 +176,9 @@ module Invariants =
         | _ -> false
 
     /// Every write attempt is accounted for: acknowledged, refused for good (400/404: the core hears of it), or failed
-    /// and carried on by a later attempt of the same process — unless that process was killed first. A failed point
-    /// may instead have been dropped on overflow (counted).
+    /// and carried on by a later attempt of the same process — unless that process was killed first, or was told
+    /// the Cachet instance changed (writes decided for the old one must not reach the new one). A failed point may
+    /// instead have been dropped on overflow (counted).
     let accounting (ending: Ending) =
         let attempts = ending.Model.Attempts
 
@@ -195,7 +201,11 @@ module Invariants =
                         | PostPoint _ -> ending.DroppedPoints > 0L
                         | _ -> false
 
-                    if not found && not dropped then
+                    let calledOff =
+                        ending.CachetChanges
+                        |> List.exists (fun (incarnation, time) -> incarnation = a.Incarnation && time >= a.Started)
+
+                    if not found && not dropped && not calledOff then
                         yield $"write {a.Op} failed ({fault}) at {Ticks.render a.Started} and was never carried on"
                 | _ -> ()
         ]

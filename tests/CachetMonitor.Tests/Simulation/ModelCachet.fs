@@ -45,6 +45,8 @@ type Fault =
     | LostAnswer
     /// HTTP 400: refused for good.
     | BadRequest
+    /// HTTP 401: the token was revoked; writes wait and retry until the config gives a valid one.
+    | Unauthorized
 
 /// How often each fault strikes a call while faults are switched on (probabilities per call, summing to at most 1).
 type FaultRates =
@@ -100,7 +102,8 @@ type Attempt =
 /// the monitor's `meta` tag; `POST /incidents` sets the component's status to `component_status`; an update
 /// (`POST /incidents/{id}/updates`) sets only the incident's status, also on a resolved incident, and leaves the
 /// component alone; a resolve of a missing incident answers "gone"; 404 for unknown components, metrics and
-/// incidents. Every call takes virtual time; while faults are on, the seeded `random` picks a fault per call. A
+/// incidents; a write with a token Cachet no longer accepts gets 401, a read is a guest's (visible incidents only).
+/// Every call takes virtual time; while faults are on, the seeded `random` picks a fault per call. A
 /// write's effect is work of the world (it lands even if the caller's process dies meanwhile), its answer work of
 /// the caller's process. Every call is recorded with its fate.
 type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricIds: int list, listsAll: bool) =
@@ -140,6 +143,8 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
         | LostAnswer ->
             CachetApiException(CachetApiErrorKind.Transport, "Cachet is unreachable: connection reset (model)")
         | BadRequest -> CachetApiException(CachetApiErrorKind.BadRequest, "Cachet refused the request (model)", 400)
+        | Unauthorized ->
+            CachetApiException(CachetApiErrorKind.Unauthorized, "Cachet rejected the API token (model)", 401)
 
     // Open incidents of ours per component, kept as incidents open and close (read at every step).
     let openCount = Dictionary<int, int>()
@@ -214,9 +219,14 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
     let toApi (i: ModelIncident) =
         CachetIncident(i.Id, i.Name, i.Status, i.ComponentId, i.Visible, i.Message, Option.toObj i.Tag)
 
+    // The token of the call being made, and whether the read taking effect is a guest's (an unknown token on a GET
+    // is a guest, who sees visible incidents only).
+    let mutable caller = ""
+    let mutable guest = false
+
     let unresolved (filter: ModelIncident -> bool) : IReadOnlyList<CachetIncident> =
         incidents.Values
-        |> Seq.filter (fun i -> i.IsOpen && filter i)
+        |> Seq.filter (fun i -> i.IsOpen && (i.Visible || not guest) && filter i)
         |> Seq.sortByDescending (fun i -> i.Id)
         |> Seq.map toApi
         |> ResizeArray
@@ -272,7 +282,21 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
         this.OnCall attempt
         let start = loop.Now
         let latency = Ticks.ofSeconds (0.002 + random.NextDouble() * 0.3)
-        let fault = drawFault op this.Faults
+        let authorized = caller = this.Token
+
+        let fault =
+            if op.IsWrite && not authorized then
+                Some Unauthorized
+            else
+                drawFault op this.Faults
+
+        let effect () =
+            guest <- not authorized
+
+            try
+                effect ()
+            finally
+                guest <- false
 
         let answerAt, effectAt =
             match fault with
@@ -284,7 +308,8 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                      None)
             | Some ServerError
             | Some(RateLimited _)
-            | Some BadRequest -> start + latency, None
+            | Some BadRequest
+            | Some Unauthorized -> start + latency, None
             | Some LostAnswer
             | None -> start + latency, Some(start + latency)
 
@@ -341,6 +366,53 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
     /// Told of every call as it is made (the world may act while it is in flight).
     member val OnCall: Attempt -> unit = ignore with get, set
 
+    /// The API token Cachet accepts now.
+    member val Token = "token-1" with get, set
+
+    /// The API as a client calls it with the token in `token` (read at each call: a reload may change it).
+    member this.Client(token: string ref) : ICachetApi =
+        let api = this :> ICachetApi
+
+        let call (work: unit -> 'T) =
+            caller <- token.Value
+            work ()
+
+        { new ICachetApi with
+            member _.GetComponentAsync(id, ct) =
+                call (fun () -> api.GetComponentAsync(id, ct))
+
+            member _.GetMetricAsync(id, ct) =
+                call (fun () -> api.GetMetricAsync(id, ct))
+
+            member _.FindOpenIncidentAsync(componentId, ct) =
+                call (fun () -> api.FindOpenIncidentAsync(componentId, ct))
+
+            member _.ListUnresolvedIncidentsAsync(componentId, ct) =
+                call (fun () -> api.ListUnresolvedIncidentsAsync(componentId, ct))
+
+            member _.ListAllUnresolvedIncidentsAsync(ct) =
+                call (fun () -> api.ListAllUnresolvedIncidentsAsync(ct))
+
+            member _.SetComponentStatusAsync(componentId, status, ct) =
+                call (fun () -> api.SetComponentStatusAsync(componentId, status, ct))
+
+            member _.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct) =
+                call (fun () -> api.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct))
+
+            member _.CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, ct) =
+                call (fun () -> api.CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, ct))
+
+            member _.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct) =
+                call (fun () ->
+                    api.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct))
+
+            member _.ResolveIncidentAsync(incidentId, message, visible, ct) =
+                call (fun () -> api.ResolveIncidentAsync(incidentId, message, visible, ct))
+
+            member _.PushMetricPointAsync(metricId, value, unixSeconds, ct) =
+                call (fun () -> api.PushMetricPointAsync(metricId, value, unixSeconds, ct))
+        }
+
     /// Every call so far, in the order made.
     member _.Attempts = attempts :> IReadOnlyList<Attempt>
 
@@ -385,6 +457,13 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
         people.Add incidents[id]
         statuses[componentId] <- componentStatus
         id
+
+    /// An incident of ours an earlier process (or version) left unresolved on the component, tagged as ours.
+    member _.Leftover(componentId: int, name: string) =
+        let id =
+            opened componentId name "Left by an earlier process" true (Some(string componentId)) (ByMonitor 0)
+
+        incidents[id] <- { incidents[id] with Landed = -1L }
 
     /// A person marks an incident fixed.
     member _.PersonResolves(incidentId: int) =

@@ -36,6 +36,9 @@ type RunResult =
 type private Process =
     {
         Number: int
+        /// The token this process's client sends.
+        Token: string ref
+        Api: ICachetApi
         Gate: CachetWriteGate
         Components: ComponentSet
         /// Every component sync this process made (monitored, retiring or dropped).
@@ -89,6 +92,7 @@ module Runner =
                 | ClientTimeout _ -> "timed out"
                 | LostAnswer -> "answer lost"
                 | BadRequest -> "400"
+                | Unauthorized -> "401"
 
             if effect then $"{what} (took effect)" else what
 
@@ -120,7 +124,11 @@ module Runner =
 
         let checks = stream 2
         let jitter = stream 3
-        let api = Mutants.wrap mutant model
+        // The token in the config; each process calls Cachet with its own copy (a reload changes it).
+        let mutable configToken = model.Token
+        let mutable revoked = false
+        // When each process was told the Cachet instance changed (its writes failing before then are called off).
+        let cachetChanges = ResizeArray<int * int64>()
         let oracle = Oracle()
         let timeliness = Timeliness(loop, model, oracle)
         let options = CachetWriteOptions(MaxConcurrentCalls = 1_000_000)
@@ -175,7 +183,7 @@ module Runner =
             }
             |> ignore
 
-        let newSync (gate: CachetWriteGate) (plan: ComponentPlan) =
+        let newSync (api: ICachetApi) (gate: CachetWriteGate) (plan: ComponentPlan) =
             ComponentSync(
                 plan,
                 api,
@@ -263,10 +271,12 @@ module Runner =
             let number = loop.Incarnation
             model.ProcessStarted()
             let gate = new CachetWriteGate(options)
+            let token = ref configToken
+            let api = Mutants.wrap mutant (model.Client token)
             let created = ResizeArray<ComponentSync>()
 
             for plan in plansOf config do
-                created.Add(newSync gate plan)
+                created.Add(newSync api gate plan)
 
             let components = ComponentSet(created)
 
@@ -287,6 +297,8 @@ module Runner =
             let p =
                 {
                     Number = number
+                    Token = token
+                    Api = api
                     Gate = gate
                     Components = components
                     Created = created
@@ -311,6 +323,7 @@ module Runner =
                         if running && loop.Incarnation = number then
                             try
                                 do! service.ResyncAsync CancellationToken.None
+                                timeliness.ResyncDone()
                             with :? CachetApiException ->
                                 ()
                         else
@@ -319,40 +332,26 @@ module Runner =
 
             p
 
+        for componentId, name in scenario.Leftovers do
+            model.Leftover(componentId, name)
+
         let mutable proc = startProcess ()
 
-        /// Hot reload as ConfigReloader.Apply maps it: Reconfigured for kept components, Retired for removed ones
-        /// (they finish their writes), new components adopted; unchanged endpoints keep their monitor, changed and
-        /// removed ones are retired (their checks in flight dropped).
-        let reload (next: EndpointSpec list) =
+        /// Hot reload as ConfigReloader.Apply does it: ComponentSet.Reconfigure maps the plans to components
+        /// (Reconfigured, Retired, new ones adopted); unchanged endpoints keep their monitor, changed and removed ones
+        /// are retired (their checks in flight dropped).
+        let reload (next: EndpointSpec list) (cachetChanged: bool) =
             let p = proc
-            let plans = plansOf next
-            let kept = ResizeArray<ComponentSync>()
-            let toAdopt = ResizeArray<ComponentSync>()
 
-            for plan in plans do
-                match find p plan.ComponentId with
-                | Some existing ->
-                    existing.Apply(ComponentEvent.Reconfigured plan)
-                    kept.Add existing
-                | None ->
-                    let created = newSync p.Gate plan
-                    p.Created.Add created
-                    kept.Add created
-                    toAdopt.Add created
+            let create (plan: ComponentPlan) =
+                let created = newSync p.Api p.Gate plan
+                p.Created.Add created
+                created
 
-            let wanted = plans |> Seq.map (fun plan -> plan.ComponentId) |> HashSet
+            let changes =
+                p.Components.Reconfigure(plansOf next, Func<_, _>(create), cachetChanged)
 
-            let retired =
-                p.Components.Current
-                |> Seq.filter (fun c -> not (wanted.Contains c.ComponentId))
-                |> List.ofSeq
-
-            for gone in retired do
-                gone.Apply ComponentEvent.Retired
-
-            p.Components.Replace(kept, retired)
-            let byId = kept |> Seq.map (fun c -> c.ComponentId, c) |> dict
+            let byId = p.Components.Current |> Seq.map (fun c -> c.ComponentId, c) |> dict
 
             for spec in next do
                 match p.Monitors.TryGetValue spec.Name with
@@ -374,7 +373,7 @@ module Runner =
 
             timeliness.Disturb 3.0
 
-            for added in toAdopt do
+            for added in changes.ToAdopt do
                 observe $"adoption of component {added.ComponentId} after a reload" (p.Service.AdoptLaterAsync added)
 
             config <- next
@@ -391,7 +390,26 @@ module Runner =
             | FaultsOn rates -> model.Faults <- Some rates
             | FaultsOff ->
                 model.Faults <- None
-                timeliness.FaultsEnded()
+                timeliness.TroubleEnded 3.0
+            | TokenRevoked seconds ->
+                model.Token <- $"token-{loop.Now}"
+                revoked <- true
+
+                loop.At(
+                    loop.Now + Ticks.ofSeconds seconds,
+                    0,
+                    fun () ->
+                        note (fun () -> "world: the config gets Cachet's new token (reload)")
+                        configToken <- model.Token
+                        revoked <- false
+                        // As ConfigReloader: the client is switched, then every component forgets Cachet and re-reads it.
+                        proc.Token.Value <- configToken
+                        cachetChanges.Add((proc.Number, loop.Now))
+                        reloads <- reloads + 1
+                        reload config true
+                        timeliness.TroubleEnded 12.0
+                )
+                |> ignore
             | Restart ->
                 restarts <- restarts + 1
                 model.Kill()
@@ -402,7 +420,7 @@ module Runner =
                 proc <- startProcess ()
             | Reload next ->
                 reloads <- reloads + 1
-                reload next
+                reload next false
             | Flicker(removeComponent, choice, seconds) ->
                 let before = config
                 let components = before |> List.map (fun e -> e.ComponentId) |> List.distinct
@@ -423,26 +441,26 @@ module Runner =
                                 e)
 
                 reloads <- reloads + 1
-                reload without
+                reload without false
 
                 loop.At(
                     loop.Now + Ticks.ofSeconds seconds,
                     0,
                     fun () ->
                         reloads <- reloads + 1
-                        reload before
+                        reload before false
                 )
                 |> ignore
             | WallClockStep seconds -> clock.StepWall(Ticks.ofSeconds seconds)
             | PersonOpensIncident(label, componentId, status) ->
                 labels[label] <- (model.PersonOpens(componentId, status, $"Network maintenance {label}"), componentId)
-                timeliness.DisturbComponent(componentId, 15.0)
+                timeliness.PersonEdited componentId
             | PersonResolvesIncident label ->
                 let id, componentId = labels[label]
                 model.PersonResolves id
-                timeliness.DisturbComponent(componentId, 15.0)
+                timeliness.PersonEdited componentId
             | PersonResolvesOurs componentId ->
-                timeliness.DisturbComponent(componentId, 15.0)
+                timeliness.PersonEdited componentId
 
                 match model.OpenOurs componentId |> List.sortByDescending (fun i -> i.Id) with
                 | newest :: _ ->
@@ -459,7 +477,7 @@ module Runner =
                 | [] -> ()
             | PersonSetsStatus(componentId, status) ->
                 model.PersonSetsStatus(componentId, status)
-                timeliness.DisturbComponent(componentId, 15.0)
+                timeliness.PersonEdited componentId
 
         /// After a person resolves the incident the core holds, the same process opens none on that component until
         /// it has seen all the component's CREATE_INCIDENT endpoints up (docs/component-model.md, O3).
@@ -469,7 +487,7 @@ module Runner =
 
         let afterEach () =
             if running then
-                timeliness.Check(config, silenced)
+                timeliness.Check(config, silenced, model.Faults.IsSome || revoked)
 
             if watches.Count > 0 then
                 for KeyValue(componentId, (number, sync, next)) in List.ofSeq watches do
@@ -528,11 +546,13 @@ module Runner =
                 Incarnation = proc.Number
                 Current = current
                 Retiring =
-                    proc.Created
+                    proc.Components.All
                     |> Seq.filter (fun s -> not (current |> List.exists (fun c -> obj.ReferenceEquals(c, s))))
                     |> List.ofSeq
+                Created = List.ofSeq proc.Created
                 PersonResolvedOurs = Set.ofSeq personResolvedOurs
                 DroppedPoints = counters.DroppedMetricPoints
+                CachetChanges = List.ofSeq cachetChanges
             }
 
         if loop.Busy(Int64.MaxValue) then

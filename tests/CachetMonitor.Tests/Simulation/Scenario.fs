@@ -56,6 +56,10 @@ type WorldEvent =
     /// A component is taken out of the config (or an endpoint moved to another component) and the config put back
     /// `seconds` later: a mistaken edit undone, often while the old component's writes are still under way.
     | Flicker of removeComponent: bool * pick: int * seconds: float
+    /// Cachet revokes the config's API token and issues a new one (writes get 401, reads are a guest's); the config
+    /// is given the new token `seconds` later: a reload in which every component forgets what it knew of Cachet and
+    /// reads it afresh (CachetChanged).
+    | TokenRevoked of seconds: float
     /// The event happens while the next write to Cachet is in flight (between the call and its answer) — the next
     /// incident write (create, update, resolve) when `incidentWrite`: the interleavings a uniformly random moment
     /// almost never hits.
@@ -74,6 +78,8 @@ type Scenario =
         End: int64
         /// Whether Cachet can list every unresolved incident at once (else resync reads per component).
         ListsAll: bool
+        /// Unresolved incidents of ours (component, name) an earlier process left in Cachet before the run.
+        Leftovers: (int * string) list
         ComponentIds: int list
         MetricIds: int list
         EndpointNames: string list
@@ -328,6 +334,7 @@ module Scenario =
             QuietFrom = quietFrom
             End = finish
             ListsAll = random.Next 2 = 0
+            Leftovers = []
             ComponentIds = componentPool
             MetricIds = namePool |> List.map metricOf
             EndpointNames = namePool

@@ -8,15 +8,19 @@ open CachetMonitor.Domain
 /// disturbed the component meanwhile, Cachet shows exactly that — the status (components with UPDATE_STATUS, no
 /// person's incident open), one incident of ours while an endpoint with CREATE_INCIDENT is down (unless the core is
 /// silenced by a person's resolve or a refused create until a recovery), none once all are up. Disturbances: Cachet
-/// faults (and 3 minutes after), a reload (3 minutes), a restart (12 minutes: a killed process's late create is
-/// resolved at the next resync), a person's edit of the component (15 minutes: learnt at a resync, which a write
-/// decided meanwhile postpones; if Cachet fails meanwhile, 12 minutes after it is back). A final-state check alone misses a core that is wrong for a while and right again.
+/// faults (and 3 minutes after), a revoked token (12 minutes after the config has the new one: every component reads
+/// Cachet afresh, and what a guest's read hid is learnt again), a reload (3 minutes), a restart (12 minutes: a killed process's late create is
+/// resolved at the next resync), a person's edit of the component (until two resyncs have read Cachet since, and a
+/// minute more: the monitor learns of it at a resync). A final-state check alone misses a core that is wrong for a while and right again.
 type Timeliness(loop: SimLoop, model: ModelCachet, oracle: Oracle) =
     let settle = Ticks.ofMinutes 1.0
     // Per component: since when the oracle has said the same, and what (status × 10 + incident, 0 undecided).
     let expectations = Dictionary<int, struct (int64 * int)>()
     let quietAfter = Dictionary<int, int64>()
     let reported = HashSet<int * int64 * string>()
+    // Components a person edited, with how many resyncs must succeed before the monitor can have learnt it.
+    let edited = Dictionary<int, int>()
+    let mutable resyncs = 0
     let violations = ResizeArray<string>()
     let mutable calmFrom = 0L
     let mutable planned: EndpointSpec list = []
@@ -39,7 +43,7 @@ type Timeliness(loop: SimLoop, model: ModelCachet, oracle: Oracle) =
         calmFrom <- max calmFrom (loop.Now + Ticks.ofMinutes minutes)
 
     /// The component is not checked until `minutes` from now.
-    member _.DisturbComponent(componentId: int, minutes: float) =
+    member private _.DisturbComponent(componentId: int, minutes: float) =
         quietAfter[componentId] <-
             max
                 (match quietAfter.TryGetValue componentId with
@@ -47,19 +51,28 @@ type Timeliness(loop: SimLoop, model: ModelCachet, oracle: Oracle) =
                  | _ -> 0L)
                 (loop.Now + Ticks.ofMinutes minutes)
 
-    /// Cachet's faults ended: a person's edit still waiting to be learnt waits for a resync that succeeds.
-    member this.FaultsEnded() =
-        this.Disturb 3.0
+    /// A person edited the component in Cachet: it is not checked until two resyncs have read Cachet since (the
+    /// first may be ignored as stale if a write was decided while it read), and a minute more.
+    member _.PersonEdited(componentId: int) = edited[componentId] <- resyncs + 2
 
-        for componentId in List.ofSeq quietAfter.Keys do
-            if quietAfter[componentId] > loop.Now then
-                quietAfter[componentId] <- max quietAfter[componentId] (loop.Now + Ticks.ofMinutes 12.0)
+    /// A periodic resync read every component.
+    member this.ResyncDone() =
+        resyncs <- resyncs + 1
+
+        for componentId in List.ofSeq edited.Keys do
+            if edited[componentId] <= resyncs then
+                edited.Remove componentId |> ignore
+                this.DisturbComponent(componentId, 1.0)
+
+    /// Cachet's trouble ended (faults, or a revoked token replaced and every component read afresh).
+    member this.TroubleEnded(minutes: float) = this.Disturb minutes
 
     member _.Violations = violations :> IReadOnlyList<string>
 
-    /// Checks every component of `config` now; `silenced` says whether the core holds back incidents on a component.
-    member this.Check(config: EndpointSpec list, silenced: int -> bool) =
-        if model.Faults.IsSome then
+    /// Checks every component of `config` now; `silenced` says whether the core holds back incidents on a component;
+    /// `troubled`, whether Cachet is failing calls now (faults, a revoked token).
+    member this.Check(config: EndpointSpec list, silenced: int -> bool, troubled: bool) =
+        if troubled then
             this.Disturb 3.0
 
         if not (obj.ReferenceEquals(config, planned)) then
@@ -100,7 +113,10 @@ type Timeliness(loop: SimLoop, model: ModelCachet, oracle: Oracle) =
                 | true, t -> t
                 | _ -> 0L
 
-            if loop.Now - max since (max calmFrom quiet) >= settle then
+            if
+                loop.Now - max since (max calmFrom quiet) >= settle
+                && not (edited.ContainsKey c.Id)
+            then
                 match status with
                 | Some status when c.Status && model.StatusOf c.Id <> status && not (model.ForeignOpen c.Id) ->
                     report
