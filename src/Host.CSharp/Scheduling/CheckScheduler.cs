@@ -43,6 +43,7 @@ public sealed class CheckScheduler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var monitors = monitorSet.Current;
+        statistics.Heartbeat(time.GetTimestamp());
         await ProbeWarmUp.RunAsync(prober, monitors.Select(m => m.Endpoint), logger, stoppingToken).ConfigureAwait(false);
         var queue = new PriorityQueue<Slot, long>(monitors.Count);
         Enqueue(queue, monitors, time.GetTimestamp());

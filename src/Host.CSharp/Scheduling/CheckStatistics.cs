@@ -19,8 +19,12 @@ public sealed class CheckStatistics
     /// <summary>How often the scheduler loop went to sleep (it must not spin: at most about once a millisecond).</summary>
     public long Waits => Interlocked.Read(ref _waits);
 
-    /// <summary>How long ago the scheduler loop last ran, on the monotonic clock (a wall clock step is no silence).</summary>
-    public TimeSpan SilentFor(TimeProvider time) => time.GetElapsedTime(Interlocked.Read(ref _heartbeatTimestamp));
+    /// <summary>
+    /// How long ago the scheduler loop last ran, on the monotonic clock (a wall clock step is no silence); zero before
+    /// its first beat (the daemon is starting, which <c>/readyz</c> reports).
+    /// </summary>
+    public TimeSpan SilentFor(TimeProvider time) =>
+        Interlocked.Read(ref _heartbeatTimestamp) is var last && last == 0 ? TimeSpan.Zero : time.GetElapsedTime(last);
 
     public void Checked(bool passed)
     {
