@@ -114,13 +114,10 @@ public sealed class ComponentSync(
         {
             if (@event.IsCachetChanged)
             {
-                // Writes decided for the old instance must not reach the new one (the one in flight finishes; its
-                // outcome is ignored by the core).
+                // Writes decided for the old instance must not reach the new one: the one in flight finishes (its
+                // outcome is ignored by the core) and, if it fails, is not retried — a create retried against the new
+                // instance would duplicate the incident the re-adoption decides afresh.
                 _writes.Clear();
-                if (_inFlight is not null)
-                {
-                    _writes.AddFirst(_inFlight);
-                }
             }
             var before = @event.IsChecked ? MonitorCore.DownEndpoints(_state) : null;
             var result = MonitorCore.Step(_state, @event);
