@@ -66,7 +66,7 @@ let tests =
         [
             // A create failing with 401 when the config got a new token was retried with the new token after the
             // re-adoption had opened the incident afresh: two incidents (also HotReloadTests' SIGHUP case).
-            ptestCase "a write failing when the Cachet token changes is not retried against the new one"
+            testCase "a write failing when the Cachet token changes is not retried against the new one"
             <| fun () ->
                 holds "token change" (fun seed ->
                     scenario

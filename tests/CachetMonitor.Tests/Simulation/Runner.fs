@@ -405,6 +405,8 @@ module Runner =
                         // As ConfigReloader: the client is switched, then every component forgets Cachet and re-reads it.
                         proc.Token.Value <- configToken
                         cachetChanges.Add((proc.Number, loop.Now))
+                        // The core forgets what it knew of Cachet, a person's resolve included (as at a restart).
+                        watches.Clear()
                         reloads <- reloads + 1
                         reload config true
                         timeliness.TroubleEnded 12.0
@@ -480,7 +482,8 @@ module Runner =
                 timeliness.PersonEdited componentId
 
         /// After a person resolves the incident the core holds, the same process opens none on that component until
-        /// it has seen all the component's CREATE_INCIDENT endpoints up (docs/component-model.md, O3).
+        /// it has seen all the component's CREATE_INCIDENT endpoints up (docs/component-model.md, O3) — unless it
+        /// forgot Cachet meanwhile (a restart, a new token): the person's resolve is known only in memory.
         let silenced componentId =
             find proc componentId
             |> Option.exists (fun sync -> sync.State.Suppressed || sync.State.Retiring)

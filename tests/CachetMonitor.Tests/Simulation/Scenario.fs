@@ -283,6 +283,13 @@ module Scenario =
                 at random 0L busy,
                 midWrite (Flicker(random.Next 2 = 0, random.Next 1000, 0.05 + random.NextDouble() * 90.0)))
 
+        let tokens =
+            [
+                if random.Next 3 = 0 && busy > Ticks.ofMinutes 40.0 then
+                    at random 0L (busy - Ticks.ofMinutes 35.0),
+                    midWrite (TokenRevoked(30.0 + random.NextDouble() * 1800.0))
+            ]
+
         let steps =
             List.init (random.Next 3) (fun _ ->
                 let jump =
@@ -329,7 +336,15 @@ module Scenario =
             Seed = seed
             Config = initial
             Events =
-                reloads @ flickers @ truths @ faults @ restarts @ steps @ people @ settle
+                reloads
+                @ flickers
+                @ truths
+                @ faults
+                @ restarts
+                @ tokens
+                @ steps
+                @ people
+                @ settle
                 |> List.sortBy fst
             QuietFrom = quietFrom
             End = finish
