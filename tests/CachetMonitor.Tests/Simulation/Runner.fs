@@ -561,6 +561,9 @@ module Runner =
         if loop.Busy(Int64.MaxValue) then
             violations.Add "work was still scheduled 10 minutes after the end"
 
+        if loop.Escaped then
+            violations.Add "work ran off the simulation thread (a continuation resumed on the thread pool)"
+
         if counters.WriteLoopFailures > 0L then
             violations.Add $"the write loops hit {counters.WriteLoopFailures} unexpected error(s)"
 
