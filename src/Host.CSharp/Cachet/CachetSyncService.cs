@@ -33,11 +33,18 @@ public sealed class CachetSyncService(
     /// <summary>From this many components on, start-up and resync list the components rather than reading each.</summary>
     internal const int ListingThreshold = 20;
 
-    /// <summary>Reads Cachet for a component hot reload added (or after the Cachet instance changed), in the background.</summary>
-    public async Task AdoptLaterAsync(ComponentSync component)
+    /// <summary>
+    /// Reads Cachet for a component hot reload added (or after the Cachet instance changed), in the background, once
+    /// <paramref name="after"/> (the last write of an earlier sync of the component) has completed.
+    /// </summary>
+    public async Task AdoptLaterAsync(ComponentSync component, Task? after = null)
     {
         try
         {
+            if (after is not null)
+            {
+                await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
             if (await AdoptAsync(component, null, _stopping, strict: false).ConfigureAwait(false) is { } problem)
             {
                 // Not fatal on reload: the running config stays monitored; this component waits for a fixed config.

@@ -53,12 +53,13 @@ public sealed class ComponentSet
     /// <summary>
     /// Applies a reload's plans: a component still configured keeps its sync and gets its new plan (after forgetting
     /// what it knew of Cachet when the Cachet instance changed), a new one gets a sync from <paramref name="create"/>,
-    /// and one no longer configured retires: it stays until our incident on it is resolved and our status put back.
+    /// and one no longer configured retires: it stays until our incident on it is resolved and our status put back. A
+    /// component that comes back while its old sync is still retiring calls that retire off (see <see cref="CallOff"/>).
     /// </summary>
     public Reconfiguration Reconfigure(IReadOnlyList<ComponentPlan> plans, Func<ComponentPlan, ComponentSync> create, bool cachetChanged)
     {
         var kept = new List<ComponentSync>();
-        var toAdopt = new List<ComponentSync>();
+        var toAdopt = new List<Adoption>();
         foreach (var plan in plans)
         {
             if (Find(plan.ComponentId) is { } existing)
@@ -66,7 +67,7 @@ public sealed class ComponentSet
                 if (cachetChanged)
                 {
                     existing.Apply(ComponentEvent.CachetChanged);
-                    toAdopt.Add(existing);
+                    toAdopt.Add(new Adoption(existing, Task.CompletedTask));
                 }
                 existing.Apply(ComponentEvent.NewReconfigured(plan));
                 kept.Add(existing);
@@ -75,7 +76,7 @@ public sealed class ComponentSet
             {
                 var created = create(plan);
                 kept.Add(created);
-                toAdopt.Add(created);
+                toAdopt.Add(new Adoption(created, CallOff(plan.ComponentId)));
             }
         }
         var wanted = plans.Select(p => p.ComponentId).ToHashSet();
@@ -86,6 +87,28 @@ public sealed class ComponentSet
         }
         Replace(kept, retired);
         return new Reconfiguration(toAdopt, retired.Count);
+    }
+
+    /// <summary>
+    /// A component is back in the config while an old sync of it is still retiring: the old one stops writing (it
+    /// forgets Cachet: its queued writes are dropped, the one in flight finishes and is not retried) and is no longer
+    /// waited for. Otherwise it would resolve the incident the new sync adopts — which the new one would take for a
+    /// person's resolve — and put back a status the new one wants otherwise. Returns the end of its drain, after which
+    /// the new sync reads Cachet.
+    /// </summary>
+    private Task CallOff(int componentId)
+    {
+        List<ComponentSync> predecessors;
+        lock (_lock)
+        {
+            predecessors = _retiring.Where(c => c.ComponentId == componentId).ToList();
+            _retiring.RemoveAll(c => c.ComponentId == componentId);
+        }
+        foreach (var predecessor in predecessors)
+        {
+            predecessor.Apply(ComponentEvent.CachetChanged);
+        }
+        return predecessors.Count == 0 ? Task.CompletedTask : Task.WhenAll(predecessors.Select(p => p.Drain));
     }
 
     /// <summary>Makes <paramref name="next"/> the monitored set; <paramref name="retired"/> finish their writes.</summary>

@@ -159,9 +159,9 @@ public sealed class ConfigReloader(
             metrics.Forget(gone.Endpoint);
         }
         monitors.Change(added, removed);
-        foreach (var component in changes.ToAdopt)
+        foreach (var adoption in changes.ToAdopt)
         {
-            _ = sync.AdoptLaterAsync(component);
+            _ = sync.AdoptLaterAsync(adoption.Component, adoption.After);
         }
         var changed = added.Count(a => current.ContainsKey(a.Endpoint.Name));
         logger.LogInformation(

@@ -1,8 +1,21 @@
 namespace CachetMonitor.Tests.Simulation
 
+open System
 open System.Collections.Generic
 open CachetMonitor.Domain
 open CachetMonitor.Host.Cachet
+
+/// A moment a process told syncs to stop writing: every component when the Cachet instance (or token) changed,
+/// or one component's retiring sync when the component came back in the config (ComponentSet.Reconfigure).
+type CallOff =
+    {
+        Incarnation: int
+        Time: int64
+        /// `None`: every component.
+        Component: int option
+        /// The metrics of that component's endpoints.
+        Metrics: int list
+    }
 
 /// What a run left behind once checks stopped and the writes drained: the input of the final checks.
 type Ending =
@@ -23,8 +36,8 @@ type Ending =
         PersonResolvedOurs: Set<int>
         /// Metric points the write loops dropped because too many were waiting (counted, by design).
         DroppedPoints: int64
-        /// When a process was told that the Cachet instance (or token) changed: (process, time).
-        CachetChanges: (int * int64) list
+        /// When syncs were told to stop writing (their failed writes are not carried on).
+        CallOffs: CallOff list
     }
 
 /// The properties a run must end with. Each returns the broken ones, described; none is vacuous (see the
@@ -176,11 +189,27 @@ module Invariants =
         | _ -> false
 
     /// Every write attempt is accounted for: acknowledged, refused for good (400/404: the core hears of it), or failed
-    /// and carried on by a later attempt of the same process — unless that process was killed first, or was told
-    /// the Cachet instance changed (writes decided for the old one must not reach the new one). A failed point may
-    /// instead have been dropped on overflow (counted).
+    /// and carried on by a later attempt of the same process — unless that process was killed first, or its sync was
+    /// told to stop writing (the Cachet instance changed; or the component came back in the config while the sync was
+    /// retiring: then until the successor reads the component, the old sync finishing the write it had in flight). A
+    /// failed point may instead have been dropped on overflow (counted).
     let accounting (ending: Ending) =
         let attempts = ending.Model.Attempts
+
+        // Until when a call-off excuses failed writes: for one component, its successor's first read of it.
+        let untilOf (off: CallOff) =
+            match off.Component with
+            | None -> off.Time
+            | Some c ->
+                attempts
+                |> Seq.tryFind (fun b ->
+                    b.Incarnation = off.Incarnation
+                    && b.Started >= off.Time
+                    && (match b.Op with
+                        | GetComponent d -> d = c
+                        | _ -> false))
+                |> Option.map (fun b -> b.Started)
+                |> Option.defaultValue Int64.MaxValue
 
         [
             for i in 0 .. attempts.Count - 1 do
@@ -201,9 +230,26 @@ module Invariants =
                         | PostPoint _ -> ending.DroppedPoints > 0L
                         | _ -> false
 
+                    let componentOf =
+                        match a.Op with
+                        | PutStatus(c, _)
+                        | PostIncident(c, _, _)
+                        | PostUpdate(c, _) -> Some c
+                        | PostResolve id ->
+                            ending.Model.Incidents
+                            |> List.tryFind (fun i -> i.Id = id)
+                            |> Option.map (fun i -> i.ComponentId)
+                        | _ -> None
+
                     let calledOff =
-                        ending.CachetChanges
-                        |> List.exists (fun (incarnation, time) -> incarnation = a.Incarnation && time >= a.Started)
+                        ending.CallOffs
+                        |> List.exists (fun off ->
+                            off.Incarnation = a.Incarnation
+                            && untilOf off >= a.Started
+                            && (match off.Component, a.Op with
+                                | None, _ -> true
+                                | Some _, PostPoint(metric, _, _) -> List.contains metric off.Metrics
+                                | Some c, _ -> componentOf = Some c))
 
                     if not found && not dropped && not calledOff then
                         yield $"write {a.Op} failed ({fault}) at {Ticks.render a.Started} and was never carried on"

@@ -78,7 +78,7 @@ let tests =
             // A component taken out of the config and put back while its old sync was still resolving our incident
             // (Cachet slow): the new sync adopted the incident, the old one resolved it, and the new one took that for
             // a person's resolve and stayed silent while the endpoint was down.
-            ptestCase "a component put back while its retire is still being written keeps its incident"
+            testCase "a component put back while its retire is still being written keeps its incident"
             <| fun () ->
                 holds "flicker" (fun seed ->
                     scenario

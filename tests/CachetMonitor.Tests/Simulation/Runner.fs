@@ -127,8 +127,8 @@ module Runner =
         // The token in the config; each process calls Cachet with its own copy (a reload changes it).
         let mutable configToken = model.Token
         let mutable revoked = false
-        // When each process was told the Cachet instance changed (its writes failing before then are called off).
-        let cachetChanges = ResizeArray<int * int64>()
+        // When syncs were told to stop writing (their writes failing before then are not carried on).
+        let callOffs = ResizeArray<CallOff>()
         let oracle = Oracle()
         let timeliness = Timeliness(loop, model, oracle)
         let options = CachetWriteOptions(MaxConcurrentCalls = 1_000_000)
@@ -309,7 +309,8 @@ module Runner =
             for spec in config do
                 addMonitor p spec (find p spec.ComponentId).Value
 
-            let adoptions = created |> Seq.map service.AdoptLaterAsync |> Array.ofSeq
+            let adoptions =
+                created |> Seq.map (fun c -> service.AdoptLaterAsync c) |> Array.ofSeq
 
             observe
                 "start-up"
@@ -348,8 +349,32 @@ module Runner =
                 p.Created.Add created
                 created
 
+            let retiring () =
+                let current = p.Components.Current
+
+                p.Components.All
+                |> Seq.filter (fun c -> not (current |> Seq.exists (fun k -> obj.ReferenceEquals(k, c))))
+                |> List.ofSeq
+
+            let before = retiring ()
+
             let changes =
                 p.Components.Reconfigure(plansOf next, Func<_, _>(create), cachetChanged)
+
+            let after = retiring ()
+
+            // Retiring syncs called off (their component is back): their writes failing until the successor reads
+            // Cachet are not carried on (see Invariants.accounting). No second await on their drains here: a task
+            // with several awaiters resumes some of them on the thread pool.
+            for gone in before do
+                if not (after |> List.exists (fun c -> obj.ReferenceEquals(c, gone))) then
+                    callOffs.Add
+                        {
+                            Incarnation = p.Number
+                            Time = loop.Now
+                            Component = Some gone.ComponentId
+                            Metrics = gone.Plan.Members |> List.choose (fun m -> m.Endpoint.MetricId)
+                        }
 
             let byId = p.Components.Current |> Seq.map (fun c -> c.ComponentId, c) |> dict
 
@@ -373,8 +398,10 @@ module Runner =
 
             timeliness.Disturb 3.0
 
-            for added in changes.ToAdopt do
-                observe $"adoption of component {added.ComponentId} after a reload" (p.Service.AdoptLaterAsync added)
+            for adoption in changes.ToAdopt do
+                observe
+                    $"adoption of component {adoption.Component.ComponentId} after a reload"
+                    (p.Service.AdoptLaterAsync(adoption.Component, adoption.After))
 
             config <- next
 
@@ -404,7 +431,14 @@ module Runner =
                         revoked <- false
                         // As ConfigReloader: the client is switched, then every component forgets Cachet and re-reads it.
                         proc.Token.Value <- configToken
-                        cachetChanges.Add((proc.Number, loop.Now))
+
+                        callOffs.Add
+                            {
+                                Incarnation = proc.Number
+                                Time = loop.Now
+                                Component = None
+                                Metrics = []
+                            }
                         // The core forgets what it knew of Cachet, a person's resolve included (as at a restart).
                         watches.Clear()
                         reloads <- reloads + 1
@@ -555,11 +589,14 @@ module Runner =
                 Created = List.ofSeq proc.Created
                 PersonResolvedOurs = Set.ofSeq personResolvedOurs
                 DroppedPoints = counters.DroppedMetricPoints
-                CachetChanges = List.ofSeq cachetChanges
+                CallOffs = List.ofSeq callOffs
             }
 
         if loop.Busy(Int64.MaxValue) then
             violations.Add "work was still scheduled 10 minutes after the end"
+
+        if loop.Escaped then
+            violations.Add "work ran off the simulation thread (a continuation resumed on the thread pool)"
 
         if counters.WriteLoopFailures > 0L then
             violations.Add $"the write loops hit {counters.WriteLoopFailures} unexpected error(s)"

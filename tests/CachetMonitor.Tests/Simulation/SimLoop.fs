@@ -20,7 +20,9 @@ type SimItem(at: int64, owner: int, run: unit -> unit) =
 /// scheduled), run one at a time on the calling thread. Nothing happens between items, so a run is a pure function
 /// of its seed. Items of a process that was killed (an incarnation other than the current one) are skipped.
 type SimLoop() =
+    let thread = Environment.CurrentManagedThreadId
     let queue = PriorityQueue<SimItem, struct (int64 * int64)>()
+    let mutable escaped = false
     let mutable now = 0L
     let mutable sequence = 0L
     let mutable steps = 0L
@@ -34,8 +36,16 @@ type SimLoop() =
     /// The process alive now; work it schedules is owned by it.
     member val Incarnation = 1 with get, set
 
+    /// Whether work was ever scheduled from another thread than the loop's: a continuation resumed on the thread
+    /// pool (a task with several awaiters, say), which would make the run depend on timing. Refused, and reported.
+    member _.Escaped = escaped
+
     /// Schedules `run` at virtual time `at` (not before now) for `owner`.
     member _.At(at: int64, owner: int, run: unit -> unit) =
+        if Environment.CurrentManagedThreadId <> thread then
+            escaped <- true
+            invalidOp "work scheduled from outside the simulation thread"
+
         let item = SimItem(max at now, owner, run)
         sequence <- sequence + 1L
         queue.Enqueue(item, struct (item.At, sequence))
