@@ -50,6 +50,7 @@ module ComponentMonitor =
             Announced = None
             Foreign = []
             Strays = []
+            Dormant = []
             Suppressed = false
             Retiring = false
             Pending = None
@@ -416,8 +417,9 @@ module ComponentMonitor =
             ]
         | _ -> []
 
-    /// Which of the unresolved incidents are ours: tagged, or named with one of the component's titles (incidents
-    /// from earlier versions and from the original tool). Without CREATE_INCIDENT nothing is ours or touched.
+    /// Splits the unresolved incidents into ours, dormant and foreign. Ours are tagged, or named with one of the
+    /// component's titles (incidents from earlier versions and from the original tool); without CREATE_INCIDENT
+    /// they are dormant (neither touched nor a floor).
     let private partition (state: ComponentState) (incidents: SeenIncident list) =
         let titles =
             state.Plan.Members
@@ -433,9 +435,9 @@ module ComponentMonitor =
             incidents |> List.partition (fun i -> i.Tagged || titles.Contains i.Name)
 
         if state.Plan.Members |> List.exists (has CreateIncident) then
-            ours, foreign
+            ours, [], foreign
         else
-            [], foreign
+            [], ours, foreign
 
     /// The down state an endpoint inherits from what Cachet shows, unless its own checks already decided.
     let private inheritDown (policy: Policy) (s: MemberState) severity =
@@ -453,7 +455,7 @@ module ComponentMonitor =
         | _ -> s
 
     let private adopt (state: ComponentState) (view: CachetView) =
-        let ours, foreign = partition state view.Incidents
+        let ours, dormant, foreign = partition state view.Incidents
 
         let shownSeverity =
             match Severity.ofComponentStatus view.Status, ours with
@@ -494,13 +496,14 @@ module ComponentMonitor =
                         Floor = i.ComponentStatus |> Option.defaultValue view.Status
                     })
             Strays = ours |> List.skip (min 1 ours.Length) |> List.map (fun i -> i.Id)
+            Dormant = dormant
             Suppressed = false
             Pending = None
             Version = state.Version + 1
         }
 
     let private resync (state: ComponentState) (view: CachetView) =
-        let ours, foreign = partition state view.Incidents
+        let ours, dormant, foreign = partition state view.Incidents
         let ourIds = ours |> List.map (fun i -> i.Id)
         let anyDown = (lead (has CreateIncident) state).IsSome
 
@@ -542,6 +545,7 @@ module ComponentMonitor =
             Shown = view.Status
             Incident = incident
             Strays = strays
+            Dormant = dormant
             Suppressed = suppressed
             Announced = announced
             Foreign = foreign |> List.map (fun i -> { Id = i.Id; Floor = floorOf i })
@@ -585,10 +589,37 @@ module ComponentMonitor =
                 | _ -> m.Name, fresh)
             |> Map.ofList
 
-        { state with
-            Plan = plan
-            Members = members
-        }
+        let next =
+            { state with
+                Plan = plan
+                Members = members
+            }
+
+        // Incidents of ours left while no endpoint had CREATE_INCIDENT: now one has, the newest is kept if an
+        // endpoint with it is down (as at start-up), the rest resolved.
+        if state.Dormant.IsEmpty || not (plan.Members |> List.exists (has CreateIncident)) then
+            next
+        else
+            match state.Dormant, lead (has CreateIncident) next with
+            | newest :: rest, Some(_, down) when state.Incident.IsNone && not state.Suppressed ->
+                { next with
+                    Incident =
+                        Some
+                            {
+                                Id = Some newest.Id
+                                Severity = down.Severity
+                                Visible = newest.Visible
+                            }
+                    // As at start-up: adopting an incident is not news for webhooks.
+                    Announced = Some down.Severity
+                    Strays = next.Strays @ (rest |> List.map (fun i -> i.Id))
+                    Dormant = []
+                }
+            | dormant, _ ->
+                { next with
+                    Strays = next.Strays @ (dormant |> List.map (fun i -> i.Id))
+                    Dormant = []
+                }
 
     /// Folds one event into the component's state: the new state and the commands that make Cachet show it, in
     /// order (metric point, component status, incident write, webhooks). Nothing is written before `Adopted`; at
@@ -652,6 +683,7 @@ module ComponentMonitor =
                 Incident = None
                 Foreign = []
                 Strays = []
+                Dormant = []
                 Suppressed = false
                 Pending = None
                 Version = state.Version + 1

@@ -98,6 +98,9 @@ type ComponentState =
         Foreign: ForeignIncident list
         /// Unresolved incidents of ours beyond the one kept (duplicates from a crash): resolved one by one.
         Strays: int list
+        /// Unresolved incidents of ours (newest first) seen while no endpoint has CREATE_INCIDENT: left alone and no
+        /// floor; a reload that adds CREATE_INCIDENT takes them over instead of opening another.
+        Dormant: SeenIncident list
         /// A person resolved our incident while an endpoint was still down: no new incident until all recover.
         Suppressed: bool
         /// The component is no longer monitored: our incident is resolved and our status put back.

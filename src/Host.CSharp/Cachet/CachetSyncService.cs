@@ -214,9 +214,8 @@ public sealed class CachetSyncService(
                     }
                 }
                 var shown = listed ?? await gate.RunAsync(c => cachet.GetComponentAsync(id, c), ct).ConfigureAwait(false);
-                IReadOnlyList<CachetIncident> incidents = plan.Members.Any(m => m.Endpoint.Has(MonitorAction.CreateIncident))
-                    ? await gate.RunAsync(c => cachet.ListUnresolvedIncidentsAsync(id, c), ct).ConfigureAwait(false)
-                    : [];
+                // Read even without CREATE_INCIDENT: foreign incidents set a floor, ours wait for a reload that adds it.
+                var incidents = await gate.RunAsync(c => cachet.ListUnresolvedIncidentsAsync(id, c), ct).ConfigureAwait(false);
                 component.Apply(MonitorCore.Adopted(shown.Status, incidents.Select(Seen)));
                 if (logger.IsEnabled(LogLevel.Debug))
                 {

@@ -488,6 +488,32 @@ let lifecycleCases =
                 let (_, model), _ = run (state, model) (Checked("a", verdict "ok", 0L))
                 Expect.equal (unresolved model) [] "a's recovery resolves"
             }
+            test
+                "our incident on a status-only component is left alone, then resolved when a reload adds CREATE_INCIDENT" {
+                let statusOnly = single 0 1 [ UpdateStatus ]
+                let model = cachetWith Operational [ 3, "a is unavailable", true ]
+                let state, model = adopted statusOnly model
+                let steps, (state, model) = playFrom (state, model) writesAndHooks [ "a:ok" ]
+                Expect.equal steps [ [] ] "neither touched nor a floor"
+                let (_, model), commands = run (state, model) (Reconfigured(single 0 1 UI))
+                Expect.equal (commands |> List.map render) [ "resolve #3" ] "taken over: nobody is down"
+                Expect.equal (unresolved model) [] "nothing open"
+            }
+            test "a reload adding CREATE_INCIDENT while the endpoint is down keeps our incident instead of opening one" {
+                let statusOnly = single 0 1 [ UpdateStatus ]
+                let model = cachetWith PartialOutage [ 3, "a is unavailable", true ]
+                let state, model = adopted statusOnly model
+                let (state, model), reloaded = run (state, model) (Reconfigured(single 0 1 UI))
+                Expect.equal (reloaded |> List.map render) [] "the inherited outage writes nothing"
+                let after, (_, model) = playFrom (state, model) writesAndHooks [ "a:X"; "a:ok" ]
+
+                Expect.equal
+                    (after |> List.map (List.filter (fun c -> not (c.StartsWith "hook"))))
+                    [ [ "status(4)"; "update(4)" ]; [ "status(1)"; "resolve #3" ] ]
+                    "the kept incident is updated and resolved"
+
+                Expect.equal (unresolved model) [] "nothing open"
+            }
             test "a new Cachet instance is adopted afresh; nothing is written before" {
                 let _, (state, _) = playFrom (operational (single 0 1 UI)) writesAndHooks [ "a:P" ]
                 let state, none = ComponentMonitor.step state CachetChanged
