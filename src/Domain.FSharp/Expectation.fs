@@ -9,14 +9,10 @@ module Expectation =
     [<Literal>]
     let TimedOutMessage = "Request timed out"
 
-    /// The message of a check that could not connect: `The URL is unreachable: GET http://host/path`, with the
-    /// transport error appended in parentheses when there is one. `request` is the method as written and the
-    /// probed URL, separated by a space.
-    let unreachableMessage (request: string) (error: string) =
-        if System.String.IsNullOrWhiteSpace error then
-            $"The URL is unreachable: {request}"
-        else
-            $"The URL is unreachable: {request} ({error})"
+    /// The message of a check that could not connect, the original's sentence: `The URL is unreachable: GET
+    /// http://host/path` (`request` is the method as written and the probed URL, separated by a space). The
+    /// transport error is for the log, not for the incident the public reads.
+    let unreachableMessage (request: string) = $"The URL is unreachable: {request}"
 
     /// Checks one expectation against a response: `None` when it passes, else why it failed (carrying the
     /// response's latency).
@@ -68,11 +64,11 @@ module Expectation =
                     Message = TimedOutMessage
                     LatencySeconds = None
                 }
-        | Unreachable error ->
+        | Unreachable _ ->
             Failed
                 {
                     Severity = onUnreachable
-                    Message = unreachableMessage request error
+                    Message = unreachableMessage request
                     LatencySeconds = None
                 }
         | Responded response ->

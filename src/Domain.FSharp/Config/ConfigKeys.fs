@@ -15,12 +15,18 @@ type ConfigSection =
 [<RequireQualifiedAccess>]
 type KeyType =
     | Text
+    /// Text of printable ASCII (header values: HTTP cannot send anything else).
+    | AsciiText
     /// An `http://`/`https://` URL (`http://` is added when there is no `://`).
     | HttpUrl
     /// Seconds, a number > 0 and at most the bound.
     | Seconds of max: float
+    /// Seconds as `Seconds`, where 0 (which the original accepted) stands for 1 second, with a warning.
+    | SecondsOrZero of max: float
     /// A whole number in the range.
     | WholeNumber of min: int * max: int
+    /// A whole number up to the bound, where a negative one (which the original accepted) stands for 0, with a warning.
+    | CountOrNegative of max: int
     | Flag
     /// One of the names (any case when `anyCase`).
     | Choice of names: string list * anyCase: bool
@@ -232,17 +238,17 @@ module ConfigKeys =
             key
                 ConfigSection.Endpoint
                 "timeout"
-                (KeyType.Seconds MaxTimeoutSeconds)
+                (KeyType.SecondsOrZero MaxTimeoutSeconds)
                 true
                 Original
                 "Time allowed for the response. `0` or empty mean 1 second, with a warning (as the original did)."
             key
                 ConfigSection.Endpoint
                 "frequency"
-                (KeyType.Seconds MaxFrequencySeconds)
+                (KeyType.SecondsOrZero MaxFrequencySeconds)
                 true
                 Original
-                "Seconds between checks (fixed rate). `0` (which the original ran as fast as it could) means 1 second, with a warning."
+                "Seconds between checks (fixed rate). `0` or empty mean 1 second, with a warning (the original checked as fast as it could)."
             key
                 ConfigSection.Endpoint
                 "component_id"
@@ -260,7 +266,7 @@ module ConfigKeys =
             optional
                 ConfigSection.Endpoint
                 "header"
-                (KeyType.MapOf KeyType.Text)
+                (KeyType.MapOf KeyType.AsciiText)
                 Original
                 (Some "{}")
                 "Request headers; non-string values are written as text. Names must be HTTP tokens; values must be printable ASCII (encode others, e.g. percent-encoding or RFC 8187)."
@@ -274,7 +280,7 @@ module ConfigKeys =
             optional
                 ConfigSection.Endpoint
                 "allowed_fails"
-                (KeyType.WholeNumber(0, MaxCheckCount))
+                (KeyType.CountOrNegative MaxCheckCount)
                 Original
                 (Some "0")
                 "Failures tolerated before the status/incident is pushed. A negative value (which the original ran) means 0, with a warning."
@@ -381,7 +387,7 @@ module ConfigKeys =
             optional
                 ConfigSection.Webhook
                 "params"
-                (KeyType.MapOf KeyType.TemplateText)
+                (KeyType.MapOf KeyType.Text)
                 Original
                 (Some "{}")
                 "Added to the query string (templates; `null` values left out)."

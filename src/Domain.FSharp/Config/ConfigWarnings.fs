@@ -72,25 +72,21 @@ module internal ConfigWarnings =
         match section path (Some ConfigSection.Endpoint) node with
         | None -> []
         | Some ep ->
-            let timeout =
-                match tryFind ep "timeout" with
+            let orZero key (original: string) =
+                match tryFind ep key with
                 | Some node when isAbsent node ->
                     [
-                        issue (child path "timeout") (at node) "is empty; using 1 second, as the original did"
+                        issue (child path key) (at node) $"is empty; using %g{LeastSeconds} second, as the original did"
                     ]
                 | _ ->
-                    valueWarning lookup ep "timeout" (fun value ->
+                    valueWarning lookup ep key (fun value ->
                         if tryFloat value.Text = Some 0.0 then
-                            Some "is 0; using 1 second, as the original did"
+                            Some $"is 0; using %g{LeastSeconds} second, %s{original}"
                         else
                             None)
 
-            let frequency =
-                valueWarning lookup ep "frequency" (fun value ->
-                    if tryFloat value.Text = Some 0.0 then
-                        Some $"is 0 (the original checked as fast as it could); using %g{MinFrequencySeconds} second"
-                    else
-                        None)
+            let timeout = orZero "timeout" "as the original did"
+            let frequency = orZero "frequency" "the original checked as fast as it could"
 
             let allowedFails =
                 valueWarning lookup ep "allowed_fails" (fun value ->

@@ -9,9 +9,10 @@ open CachetMonitor.Domain
 /// The `endpoints` items and their expectations.
 [<AutoOpen>]
 module internal EndpointReader =
-    /// The interval `frequency: 0` stands for, in seconds.
+    /// What `timeout: 0` and `frequency: 0` stand for, in seconds (the original ran them as 1 second and as fast
+    /// as it could).
     [<Literal>]
-    let MinFrequencySeconds = 1.0
+    let LeastSeconds = 1.0
 
     let expectation lookup path node =
         node
@@ -98,22 +99,21 @@ module internal EndpointReader =
                     }))
             path
 
-    /// `timeout`: required; `0` or `null` mean 1 second (a warning says so).
-    let timeout lookup (section: Section) =
-        let path = child section.Path "timeout"
-
-        match tryFind section "timeout" with
-        | Some node when isAbsent node -> Ok 1.0
+    /// A required number of seconds where `0` or empty (which the original accepted) stand for 1 second; a
+    /// warning says so.
+    let secondsOrZero lookup (section: Section) key limit =
+        match tryFind section key with
+        | Some node when isAbsent node -> Ok LeastSeconds
         | Some node ->
             node
             |> readWith
                 lookup
                 (fun value ->
                     match tryFloat value.Text with
-                    | Some 0.0 -> Ok 1.0
-                    | _ -> seconds ConfigKeys.MaxTimeoutSeconds value)
-                path
-        | None -> missing section "timeout"
+                    | Some 0.0 -> Ok LeastSeconds
+                    | _ -> seconds limit value)
+                (child section.Path key)
+        | None -> missing section key
 
     /// The endpoint's scalar keys as written (after `${VAR}` substitution), for `{placeholder}` rendering.
     let templateValues lookup (section: Section) =
@@ -136,18 +136,6 @@ module internal EndpointReader =
             Performance = ""
             Operational = ""
         }
-
-    /// `frequency`: required; `0` (which the original ran as fast as it could) means 1 second (a warning says so).
-    let frequency lookup (section: Section) =
-        required section "frequency" (fun path node ->
-            node
-            |> readWith
-                lookup
-                (fun value ->
-                    match tryFloat value.Text with
-                    | Some 0.0 -> Ok MinFrequencySeconds
-                    | _ -> seconds ConfigKeys.MaxFrequencySeconds value)
-                path)
 
     /// `allowed_fails`: a negative number (which the original ran) means 0 (a warning says so).
     let allowedFails lookup (section: Section) =
@@ -183,7 +171,7 @@ module internal EndpointReader =
                     and! httpMethod = required ep "method" (readWith lookup httpMethod)
                     and! headers = value ep "header" (headers lookup)
                     and! body = optional ep "body" (readText lookup)
-                    and! timeout = timeout lookup ep
+                    and! timeout = secondsOrZero lookup ep "timeout" ConfigKeys.MaxTimeoutSeconds
                     and! insecure = value ep "insecure" (readWith lookup boolean)
 
                     and! expectations =
@@ -196,7 +184,7 @@ module internal EndpointReader =
                     and! latencyUnit = latencyUnitFor lookup ep actions
                     and! actions = actions
                     and! publicIncidents = value ep "public_incidents" (readWith lookup boolean)
-                    and! frequency = frequency lookup ep
+                    and! frequency = secondsOrZero lookup ep "frequency" ConfigKeys.MaxFrequencySeconds
                     and! onTimeout = value ep "on_timeout" (readWith lookup severity)
                     and! onUnreachable = value ep "on_unreachable" (readWith lookup severity)
 

@@ -67,7 +67,10 @@ public static class CheckCommand
                 status,
                 failed.Item.LatencySeconds is { } latency ? latency.Value : null,
                 $"fail ({SeverityModule.name(failed.Item.Severity)})",
-                failed.Item.Message),
+                // The transport detail is not in the public message; here it helps the person running the check.
+                observation is Observation.Unreachable { error: { Length: > 0 } detail }
+                    ? $"{failed.Item.Message} ({detail})"
+                    : failed.Item.Message),
             _ => throw new InvalidOperationException("unknown verdict"),
         };
     }

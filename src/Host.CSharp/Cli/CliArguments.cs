@@ -19,7 +19,7 @@ public sealed record CliArguments(
     /// <summary>The shard count of <c>--shard-from-hostname N</c>; null when not given.</summary>
     public int? ShardsFromHostname { get; init; }
 
-    public static readonly string[] Commands = ["run", "check", "validate", "generate", "health", "help", "version"];
+    public static readonly string[] Commands = ["run", "check", "validate", "generate", "health", "schema", "help", "version"];
 
     /// <summary>Parses the arguments, or says what is wrong with them.</summary>
     public static (CliArguments? Arguments, string? Error) Parse(IReadOnlyList<string> args)
@@ -124,7 +124,7 @@ public sealed record CliArguments(
         var (min, max) = Command switch
         {
             "generate" => (3, 3),
-            "help" or "version" => (0, 0),
+            "help" or "version" or "schema" => (0, 0),
             _ => (0, 1),
         };
         if (Positionals.Count < min || Positionals.Count > max)

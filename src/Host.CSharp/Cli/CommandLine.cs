@@ -16,6 +16,7 @@ public static class CommandLine
         {
             "help" => PrintHelp(),
             "version" => PrintVersion(),
+            "schema" => PrintSchema(),
             "validate" => ValidateCommand.Run(arguments.ConfigPath(environment), environment, Console.Out, Console.Error),
             "check" => await CheckCommand.RunAsync(arguments.ConfigPath(environment), arguments.Json, environment, Console.Out, Console.Error),
             "health" => await HealthCommand.RunAsync(arguments.Positionals.FirstOrDefault(), Console.Out, Console.Error),
@@ -27,6 +28,13 @@ public static class CommandLine
     private static int PrintHelp()
     {
         Console.Out.WriteLine(Usage.Text);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary><c>schema</c>: the JSON Schema of config.yml, for editors.</summary>
+    private static int PrintSchema()
+    {
+        Console.Out.Write(CachetMonitor.Domain.ConfigSchema.text());
         return ExitCodes.Ok;
     }
 

@@ -15,6 +15,8 @@ public static class GenerateCommand
             stderr.WriteLine($"generate: {output} exists; pass --force to overwrite it");
             return ExitCodes.BadArguments;
         }
+        // As the config's api_url: http:// when there is no scheme.
+        apiUrl = apiUrl.Contains("://", StringComparison.Ordinal) ? apiUrl : "http://" + apiUrl;
         if (!Uri.TryCreate(apiUrl, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
         {
             stderr.WriteLine($"generate: \"{apiUrl}\" is not an http(s) URL");
@@ -22,7 +24,7 @@ public static class GenerateCommand
         }
 
         var components = new List<GeneratedComponent>();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var http = Hosting.UserAgent.Client(TimeSpan.FromSeconds(30));
         var client = new CachetClient(http, apiUrl, token);
         try
         {
@@ -64,7 +66,9 @@ public static class GenerateCommand
             stderr.WriteLine($"generate: cannot write {output}: {e.Message}");
             return ExitCodes.Failure;
         }
-        stdout.WriteLine($"wrote {output}: {ValidateCommand.Plural(components.Count, "endpoint")} (readable by its owner only)");
+        var unlinked = components.Count(c => string.IsNullOrWhiteSpace(c.Link));
+        var note = unlinked > 0 ? $"; {ValidateCommand.Plural(unlinked, "component")} without a link written commented out" : "";
+        stdout.WriteLine($"wrote {output}: {ValidateCommand.Plural(components.Count - unlinked, "endpoint")}{note} (readable by its owner only)");
         return ExitCodes.Ok;
     }
 }

@@ -17,7 +17,7 @@ public static class HealthCommand
             stderr.WriteLine($"health: \"{target}\" is not an http(s) URL");
             return ExitCodes.BadArguments;
         }
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = Hosting.UserAgent.Client(TimeSpan.FromSeconds(5));
         try
         {
             using var response = await http.GetAsync(uri);

@@ -101,7 +101,7 @@ public static class RunCommand
 
     /// <summary>A live Cachet client for a base URL and token.</summary>
     private static ICachetApi LiveClient(string apiUrl, string token) =>
-        new CachetClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, apiUrl, token);
+        new CachetClient(Hosting.UserAgent.Client(TimeSpan.FromSeconds(30)), apiUrl, token);
 
     /// <summary>Wires the daemon's services; the order of the hosted services matters (the scheduler stops first).</summary>
     public static void Register(
@@ -128,7 +128,7 @@ public static class RunCommand
             sp.GetRequiredService<SwitchableCachetApi>(), sp.GetRequiredService<MonitorMetrics>()));
         services.AddSingleton(sp => new WebhookSender(
             config.Webhooks.ToList(),
-            new HttpClient { Timeout = TimeSpan.FromSeconds(10) },
+            Hosting.UserAgent.Client(TimeSpan.FromSeconds(10)),
             sp.GetRequiredService<ILogger<WebhookSender>>()));
         services.AddSingleton<SyncCounters>();
         services.AddSingleton<EndpointMonitorFactory>();

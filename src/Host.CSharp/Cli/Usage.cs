@@ -19,6 +19,8 @@ public static class Usage
               Print every error and warning of the config. Exit 0 when valid, 2 when not.
           cachet-monitor generate API_URL TOKEN OUTPUT.yml [--force]
               Write a config with one endpoint per enabled Cachet component.
+          cachet-monitor schema
+              Print the JSON Schema of the config (for editors with the YAML language server).
           cachet-monitor health [URL]
               GET URL (default http://127.0.0.1:9090/healthz) of a running daemon. Exit 0 on 200, else 1.
 

@@ -19,12 +19,14 @@ public sealed class ProbeRequest
         Body = endpoint.BodyOrNull is { } body ? Encoding.UTF8.GetBytes(body) : null;
         NeedsBody = endpoint.NeedsBody;
         _acceptEncodingConfigured = endpoint.HeaderList.Any(h => h.Key.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase));
+        _userAgentConfigured = endpoint.HeaderList.Any(h => h.Key.Equals(Hosting.UserAgent.HeaderName, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The content codings every check accepts unless its endpoint sets its own Accept-Encoding.</summary>
     public const string AcceptEncoding = "gzip, deflate, br";
 
     private readonly bool _acceptEncodingConfigured;
+    private readonly bool _userAgentConfigured;
 
     public Endpoint Endpoint { get; }
 
@@ -71,6 +73,10 @@ public sealed class ProbeRequest
         {
             // As the original (python-requests) does; BodyReader undoes whichever coding the server picks.
             request.Headers.TryAddWithoutValidation("Accept-Encoding", AcceptEncoding);
+        }
+        if (!_userAgentConfigured)
+        {
+            request.Headers.TryAddWithoutValidation(Hosting.UserAgent.HeaderName, Hosting.UserAgent.Value);
         }
         foreach (var header in Endpoint.HeaderList)
         {

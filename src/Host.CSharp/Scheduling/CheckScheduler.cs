@@ -38,6 +38,8 @@ public sealed class CheckScheduler(
         public CheckTimeout? Timeout;
         public long PeriodTicks { get; } = periodTicks;
         public int Running;
+        /// <summary>The transport error last logged for this endpoint: each new one is logged once.</summary>
+        public string? LastUnreachable;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -142,6 +144,7 @@ public sealed class CheckScheduler(
             }
             var verdict = MonitorCore.Evaluate(endpoint, observation);
             passed = verdict.IsPassed;
+            LogTransportError(slot, observation);
             if (logger.IsEnabled(LogLevel.Debug))
             {
                 logger.LogDebug("{Endpoint}: {Verdict}", endpoint.Name, Describe(verdict));
@@ -167,6 +170,20 @@ public sealed class CheckScheduler(
                 slot.Timeout?.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// The reason a target could not be reached is for the operator: logged when it first appears or changes (the
+    /// incident shows only the original's sentence).
+    /// </summary>
+    private void LogTransportError(Slot slot, Observation observation)
+    {
+        var error = observation is Observation.Unreachable unreachable ? unreachable.error : null;
+        if (error is { Length: > 0 } && error != slot.LastUnreachable)
+        {
+            logger.LogWarning("{Endpoint} is unreachable: {Error}", slot.Monitor.Endpoint.Name, error);
+        }
+        slot.LastUnreachable = error;
     }
 
     private static string Describe(Verdict verdict) => verdict switch

@@ -10,7 +10,7 @@ public static class TokenLoader
 {
     public static async Task<LoadedToken> LoadAsync(TokenSource source, Func<string, string?> environment, CancellationToken ct)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        using var http = Hosting.UserAgent.Client(TimeSpan.FromSeconds(15));
         var secretsManager = new AwsSecretsManagerClient(http, TimeProvider.System, new SdkAwsCredentialsSource());
         var resolution = await new TokenResolver(secretsManager).ResolveAsync(source, environment, ct).ConfigureAwait(false);
         return resolution.IsResolved

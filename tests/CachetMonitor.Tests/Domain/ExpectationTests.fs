@@ -70,11 +70,11 @@ let tests =
                             "unreachable"
                     }
 
-                    test "an unreachable URL's error text is appended in parentheses" {
+                    test "an unreachable URL's transport error stays out of the message (it goes to the log)" {
                         Expect.equal
-                            (evaluate [] (Unreachable "Connection refused"))
-                            (failed Partial "The URL is unreachable: GET http://host/path (Connection refused)" None)
-                            "unreachable with error"
+                            (evaluate [] (Unreachable "Connection refused (127.0.0.1:9)"))
+                            (failed Partial "The URL is unreachable: GET http://host/path" None)
+                            "the original's sentence"
                     }
 
                     test "the time-out and unreachable severities are configurable" {

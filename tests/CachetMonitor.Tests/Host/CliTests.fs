@@ -113,6 +113,32 @@ let tests =
 
                         Expect.isFalse (output.Contains "t0ken-value") "the token is never printed"
                     }
+                    testTask "validate prints the warnings of a config that has errors too" {
+                        use dir = new TempDir()
+
+                        let config =
+                            dir.Write(
+                                "mixed.yml",
+                                brokenConfig.Replace("    frequency: -3\n", "    frequency: -3\n    timout: 3\n")
+                            )
+
+                        let! code, output = run [ "validate"; config ] [] (seconds 30.0)
+                        Expect.equal code 2 "invalid"
+                        Expect.stringContains output "warning: endpoints[0].timout" "the warning"
+                        Expect.stringContains output "error: endpoints[0].url" "an error"
+                        Expect.stringContains output "invalid (4 errors, 1 warning)" "both counted"
+                    }
+                    testTask "schema prints the JSON Schema that docs/config.schema.json holds" {
+                        let! code, output = run [ "schema" ] [] (seconds 30.0)
+                        Expect.equal code 0 "exit 0"
+
+                        Expect.stringContains
+                            output
+                            "\"$schema\": \"https://json-schema.org/draft/2020-12/schema\""
+                            "a schema"
+
+                        Expect.stringContains output "\"resync_interval\"" "with the keys"
+                    }
                     testTask "run with an invalid config exits 2 before touching the network" {
                         use dir = new TempDir()
                         let config = dir.Write("broken.yml", brokenConfig)

@@ -425,6 +425,16 @@ let private scenarios =
 
                         Expect.stringContains hooks[0].QueryString "priority=5" "a non-string param"
                         Expect.equal hooks[1].Path "/hook/api is operational" "the resolved title"
+
+                        // Probes, webhooks and Cachet calls all name the tool (some targets refuse requests without).
+                        for hit in target.AllHits do
+                            Expect.stringStarts hit.Headers["User-Agent"] "cachet-monitor/" $"{hit.Path}: User-Agent"
+
+                        for request in cachet.Requests do
+                            Expect.stringStarts
+                                (request.Header "User-Agent" |> Option.ofObj |> Option.defaultValue "")
+                                "cachet-monitor/"
+                                $"{request.Method} {request.Path}: User-Agent"
                     })
 
             ()
@@ -665,6 +675,17 @@ let private scenarios =
             let! code = running.WaitForExit(seconds 10.0)
             Expect.equal code (Some 0) "SIGINT exits 0"
             Expect.stringContains running.Output "The URL is unreachable: GET http://127.0.0.1:9/" "the message"
+
+            let incidentLine =
+                running.Output.Split '\n'
+                |> Array.find (fun line -> line.Contains "[dry run] would POST /incidents")
+
+            // The original's sentence only: the transport error is for the operator's log, not the public page.
+            Expect.isFalse
+                (incidentLine.Contains "127.0.0.1:9/ (")
+                $"no transport detail in the incident: {incidentLine}"
+
+            Expect.stringContains running.Output "down is unreachable: " "the transport error is logged"
             Expect.isFalse (running.Output.Contains "dry-run-token-0000") "no token"
             // Only the stand-in's "[dry run] would …" lines speak of writes; none reads as if Cachet was written.
             Expect.isFalse (running.Output.Contains "Cachet: opened incident") "no line claims an incident was opened"

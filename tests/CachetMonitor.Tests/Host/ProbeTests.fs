@@ -88,6 +88,24 @@ let tests =
                 Expect.equal hit.Headers["X-Probe"] "yes" "the header"
                 Expect.equal hit.Headers["Content-Length"] "10" "the body"
             }
+            testTask "every check sends cachet-monitor's User-Agent, unless the endpoint's header sets one" {
+                let! (target: TargetServer) = TargetServer.StartAsync()
+                use _ = target
+                let! _ = probe (endpointFor (target.Url "/plain") [])
+
+                let! _ =
+                    probe (endpointFor (target.Url "/own") [ "header:"; "  User-Agent: my-agent/2" ])
+
+                Expect.stringStarts
+                    (target.HitLog "/plain" |> Seq.exactlyOne).Headers["User-Agent"]
+                    "cachet-monitor/"
+                    "the tool's"
+
+                Expect.equal
+                    (target.HitLog "/own" |> Seq.exactlyOne).Headers["User-Agent"]
+                    "my-agent/2"
+                    "the endpoint's"
+            }
             testTask "a prepared request sends the same method, headers and body on every check" {
                 let! (target: TargetServer) = TargetServer.StartAsync()
                 use _ = target

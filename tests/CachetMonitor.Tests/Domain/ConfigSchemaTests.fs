@@ -1,0 +1,232 @@
+/// The files made from the key table (the JSON Schema, the reference tables) are the committed ones, and the schema
+/// agrees with the parser on a corpus of valid and invalid configs (checked with JsonSchema.Net).
+module CachetMonitor.Tests.Domain.ConfigSchemaTests
+
+open System
+open System.IO
+open System.Text.Json
+open System.Text.Json.Nodes
+open System.Text.RegularExpressions
+open Expecto
+open Json.Schema
+open YamlDotNet.RepresentationModel
+open CachetMonitor.Domain
+open CachetMonitor.Tests.Host
+
+let private schemaPath = RepoFiles.path "docs/config.schema.json"
+let private referencePath = RepoFiles.path "docs/configuration.md"
+
+/// `CACHET_MONITOR_UPDATE_GENERATED=1` rewrites the committed files instead of failing.
+let private updating =
+    Environment.GetEnvironmentVariable "CACHET_MONITOR_UPDATE_GENERATED" = "1"
+
+let private matchesCommitted (path: string) (generated: string) =
+    if updating then
+        File.WriteAllText(path, generated)
+
+    let committed = File.ReadAllText path
+
+    if committed <> generated then
+        failtest
+            $"%s{path} differs from what the key table makes; run CACHET_MONITOR_UPDATE_GENERATED=1 dotnet run --project tests/CachetMonitor.Tests -- --filter-test-list \"generated\""
+
+let private schema =
+    lazy (JsonSchema.FromText(ConfigSchema.text (), BuildOptions(SchemaRegistry = SchemaRegistry()), null, Nullable()))
+
+let private plainNumber = Regex @"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+
+/// YAML as an editor's language server sees it (YAML 1.2 core schema: plain numbers, true/false and null typed).
+let rec private toJson (node: YamlNode) : JsonNode | null =
+    match node with
+    | :? YamlMappingNode as mapping ->
+        let o = JsonObject()
+
+        for KeyValue(key, value) in mapping.Children do
+            o[(key :?> YamlScalarNode).Value |> string] <- toJson value
+
+        o
+    | :? YamlSequenceNode as sequence ->
+        let a = JsonArray()
+
+        for item in sequence.Children do
+            a.Add(toJson item)
+
+        a
+    | :? YamlScalarNode as scalar ->
+        let text = scalar.Value |> Option.ofObj |> Option.defaultValue ""
+
+        if scalar.Style <> YamlDotNet.Core.ScalarStyle.Plain then
+            JsonValue.Create text
+        else
+            match text with
+            | ""
+            | "~"
+            | "null"
+            | "Null"
+            | "NULL" -> null
+            | "true"
+            | "True"
+            | "TRUE" -> JsonValue.Create true
+            | "false"
+            | "False"
+            | "FALSE" -> JsonValue.Create false
+            | number when plainNumber.IsMatch number ->
+                if Regex.IsMatch(number, @"^[-+]?\d+$") then
+                    JsonValue.Create(Int64.Parse number)
+                else
+                    JsonValue.Create(Double.Parse(number, Globalization.CultureInfo.InvariantCulture))
+            | _ -> JsonValue.Create text
+    | _ -> null
+
+let private schemaAccepts (yaml: string) =
+    let stream = YamlStream()
+    stream.Load(new StringReader(yaml))
+    let json = toJson stream.Documents[0].RootNode
+    let element = JsonSerializer.SerializeToElement json
+    (schema.Force().Evaluate(element, EvaluationOptions())).IsValid
+
+let private environment name =
+    match name with
+    | "T" -> Some "5"
+    | "TOKEN" -> Some "t0ken"
+    | _ -> None
+
+let private parserAccepts (yaml: string) =
+    (ConfigParser.parse environment yaml) |> Result.isOk
+
+let private endpoint (lines: string list) =
+    [
+        "  - name: api"
+        "    url: https://example.com/health"
+        "    method: GET"
+        "    timeout: 2"
+        "    frequency: 30"
+        "    component_id: 1"
+        "    expectation: [{type: HTTP_STATUS, status_range: 200-300}]"
+        yield! lines |> List.map (fun line -> "    " + line)
+    ]
+
+let private configWith (endpointLines: string list) (rest: string list) =
+    String.concat
+        "\n"
+        ([ "endpoints:" ]
+         @ endpoint endpointLines
+         @ [ "cachet:"; "  api_url: https://status.example/api/v1"; "  token: ${TOKEN}" ]
+         @ rest
+         @ [ "" ])
+
+let private validCorpus =
+    [
+        "the smallest config", configWith [] []
+        "every endpoint key",
+        configWith
+            [
+                "header: {X-Team: ops, X-Count: 5}"
+                "insecure: yes"
+                "allowed_fails: 2"
+                "success_threshold: 3"
+                "metric_id: 4"
+                "latency_unit: ms"
+                "action: [UPDATE_STATUS, CREATE_INCIDENT, PUSH_METRICS]"
+                "public_incidents: false"
+                "body: '{}'"
+                "on_timeout: major"
+                "on_unreachable: PARTIAL"
+                "team: ops"
+            ]
+            [
+                "webhooks:"
+                "  - url: https://hooks.example/{title}"
+                "    params: {text: '{message}', n: 3, dropped: null}"
+                "    json: true"
+                "messages:"
+                "  incident_outage: '{name} ({team}) is down'"
+            ]
+        "numbers and flags from the environment or as strings",
+        (configWith [ "insecure: 'on'"; "allowed_fails: '1'" ] []).Replace("timeout: 2", "timeout: ${T}")
+        "the values the original ran: 0 and negative",
+        (configWith [ "allowed_fails: -1" ] []).Replace("frequency: 30", "frequency: 0")
+        "an empty timeout", (configWith [] []).Replace("timeout: 2", "timeout:")
+        "a status list and every expectation type",
+        (configWith [] [])
+            .Replace(
+                "expectation: [{type: HTTP_STATUS, status_range: 200-300}]",
+                "expectation: [{type: HTTP_STATUS, status_range: [200-299, 304]}, {type: LATENCY, threshold: 0.5}, {type: REGEX, regex: ok, incident: MAJOR}]"
+            )
+        "a provider list",
+        (configWith [] [])
+            .Replace(
+                "  token: ${TOKEN}",
+                "  token:\n    - {type: ENVIRONMENT_VARIABLE, value: TOKEN}\n    - {type: AWS_SECRETS_MANAGER, secret_name: s, secret_key: k, region: eu-west-1}"
+            )
+        "one provider mapping", (configWith [] []).Replace("  token: ${TOKEN}", "  token: {type: TOKEN, value: abc}")
+        "an unknown key (a warning)", configWith [ "timout: 3" ] []
+    ]
+
+let private invalidCorpus =
+    [
+        "no cachet", (configWith [] []).Split("cachet:")[0]
+        "no endpoints", "endpoints: []\ncachet: {api_url: https://s.example/api/v1, token: t}\n"
+        "a negative timeout", (configWith [] []).Replace("timeout: 2", "timeout: -1")
+        "a frequency over a week", (configWith [] []).Replace("frequency: 30", "frequency: 700000")
+        "component 0", (configWith [] []).Replace("component_id: 1", "component_id: 0")
+        "a zero success_threshold", configWith [ "success_threshold: 0" ] []
+        "an unknown action", configWith [ "action: [CREATE_INCIDENTS]" ] []
+        "an unknown severity", configWith [ "on_timeout: CRITICAL" ] []
+        "a flag that is not one", configWith [ "insecure: maybe" ] []
+        "an ftp URL", (configWith [] []).Replace("https://example.com/health", "ftp://example.com/x")
+        "a non-ASCII header value", configWith [ "header: {X-User: José}" ] []
+        "a header list", configWith [ "header: [a, b]" ] []
+        "a number as a message", configWith [] [ "messages: {incident_outage: 5}" ]
+        "HTTP_STATUS without its range",
+        (configWith [] []).Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: HTTP_STATUS}")
+        "a misspelt status range", (configWith [] []).Replace("status_range: 200-300", "status_range: 2OO-300")
+        "an unknown expectation type", (configWith [] []).Replace("type: HTTP_STATUS", "type: HTTP_CODE")
+        "an AWS provider without region",
+        (configWith [] [])
+            .Replace("  token: ${TOKEN}", "  token: {type: AWS_SECRETS_MANAGER, secret_name: s, secret_key: k}")
+        "a webhook without url", configWith [] [ "webhooks: [{json: true}]" ]
+        "endpoints as a mapping", "endpoints: {name: api}\ncachet: {api_url: https://s.example/api/v1, token: t}\n"
+    ]
+
+[<Tests>]
+let tests =
+    testList
+        "generated"
+        [
+            test "docs/config.schema.json is the schema the key table makes" {
+                matchesCommitted schemaPath (ConfigSchema.text ())
+            }
+
+            test "docs/configuration.md holds the reference tables the key table makes" {
+                let committed = File.ReadAllText referencePath
+
+                for section, _ in ConfigReference.sections do
+                    Expect.stringContains
+                        (ConfigReference.regenerate committed)
+                        (ConfigReference.table section)
+                        $"a table for %A{section} (its markers are missing)"
+
+                matchesCommitted referencePath (ConfigReference.regenerate committed)
+            }
+
+            test "the bundled examples are valid by the schema" {
+                for file in Directory.GetFiles(RepoFiles.path "examples", "*.yml") do
+                    Expect.isTrue (schemaAccepts (File.ReadAllText file)) $"%s{Path.GetFileName file}"
+            }
+
+            testList
+                "the schema and the parser agree"
+                [
+                    for name, yaml in validCorpus do
+                        test $"both accept: %s{name}" {
+                            Expect.isTrue (parserAccepts yaml) "the parser accepts"
+                            Expect.isTrue (schemaAccepts yaml) "the schema accepts"
+                        }
+                    for name, yaml in invalidCorpus do
+                        test $"both refuse: %s{name}" {
+                            Expect.isFalse (parserAccepts yaml) "the parser refuses"
+                            Expect.isFalse (schemaAccepts yaml) "the schema refuses"
+                        }
+                ]
+        ]
