@@ -66,6 +66,12 @@ public static class RunCommand
             {
                 await Console.Error.WriteLineAsync($"cachet-monitor: token provider skipped: {skipped}");
             }
+            // The override is a feature, not a provider: said once when it is used, never when it is not.
+            if (config.Cachet.Token.IsPlainToken && environment(ConfigLoading.TokenVariable) is { Length: > 0 })
+            {
+                await Console.Error.WriteLineAsync(
+                    $"cachet-monitor: the Cachet token is taken from {ConfigLoading.TokenVariable} (it overrides cachet.token)");
+            }
             token = obtained.Token;
         }
 
