@@ -22,7 +22,7 @@ public static class GenerateCommand
         }
 
         var components = new List<GeneratedComponent>();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var http = CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30));
         var client = new CachetClient(http, apiUrl, token);
         try
         {

@@ -77,7 +77,7 @@ public static class RunCommand
 
         var redactor = new SecretRedactor();
         redactor.Add([token]);
-        redactor.Add(loaded.EnvironmentValues);
+        redactor.Add(loaded.Masked);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder([]);
         ConsoleLogging.Configure(builder.Logging, arguments.LogLevel, arguments.LogFormat, redactor);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -107,7 +107,7 @@ public static class RunCommand
 
     /// <summary>A live Cachet client for a base URL and token.</summary>
     private static ICachetApi LiveClient(string apiUrl, string token) =>
-        new CachetClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, apiUrl, token);
+        new CachetClient(CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30)), apiUrl, token);
 
     /// <summary>Wires the daemon's services; the order of the hosted services matters (the scheduler stops first).</summary>
     public static void Register(

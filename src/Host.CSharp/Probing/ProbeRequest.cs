@@ -19,12 +19,14 @@ public sealed class ProbeRequest
         Body = endpoint.BodyOrNull is { } body ? Encoding.UTF8.GetBytes(body) : null;
         NeedsBody = endpoint.NeedsBody;
         _acceptEncodingConfigured = endpoint.HeaderList.Any(h => h.Key.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase));
+        _basicAuth = BasicAuth.For(endpoint.Url, endpoint.HeaderList.Select(h => h.Key));
     }
 
     /// <summary>The content codings every check accepts unless its endpoint sets its own Accept-Encoding.</summary>
     public const string AcceptEncoding = "gzip, deflate, br";
 
     private readonly bool _acceptEncodingConfigured;
+    private readonly string? _basicAuth;
 
     public Endpoint Endpoint { get; }
 
@@ -44,9 +46,10 @@ public sealed class ProbeRequest
 
     public static ProbeRequest For(Endpoint endpoint)
     {
-        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var uri))
+        // User-info is not requested as part of the URL: it goes in Authorization (see NewMessage).
+        if (!Uri.TryCreate(UrlCredentials.strip(endpoint.Url), UriKind.Absolute, out var uri))
         {
-            return new ProbeRequest(endpoint, null, HttpMethod.Get, $"invalid URL: '{endpoint.Url}' is not absolute");
+            return new ProbeRequest(endpoint, null, HttpMethod.Get, $"invalid URL: '{UrlCredentials.mask(endpoint.Url)}' is not absolute");
         }
         try
         {
@@ -71,6 +74,10 @@ public sealed class ProbeRequest
         {
             // As the original (python-requests) does; BodyReader undoes whichever coding the server picks.
             request.Headers.TryAddWithoutValidation("Accept-Encoding", AcceptEncoding);
+        }
+        if (_basicAuth is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", _basicAuth);
         }
         foreach (var header in Endpoint.HeaderList)
         {

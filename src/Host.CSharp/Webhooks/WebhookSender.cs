@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Threading.Channels;
 using CachetMonitor.Domain;
+using CachetMonitor.Host.Probing;
 using Microsoft.Extensions.Logging;
 
 namespace CachetMonitor.Host.Webhooks;
@@ -55,7 +56,12 @@ public sealed class WebhookSender : IAsyncDisposable
         var request = WebhookRequestModule.render(webhook, notice);
         try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, WebhookRequestModule.buildUrl(request));
+            var url = WebhookRequestModule.buildUrl(request);
+            using var message = new HttpRequestMessage(HttpMethod.Post, UrlCredentials.strip(url));
+            if (BasicAuth.For(url, []) is { } authorization)
+            {
+                message.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
             if (request.JsonBody is { } json)
             {
                 message.Content = JsonContent.Create(json.Value.ToDictionary(p => p.Item1, p => p.Item2));

@@ -4,7 +4,9 @@ module CachetMonitor.Tests.Host.HostileEdges
 
 open System
 open System.IO
+open System.Text
 open Expecto
+open CachetMonitor.FakeServers
 open CachetMonitor.Tests.Host.MonitorProcess
 open CachetMonitor.Tests.Host.ScenarioSupport
 
@@ -31,6 +33,145 @@ let private demoOnPort (dir: TempDir) (port: int) =
 
 let private token = "edges-token-4e7a21"
 
+/// A password written in a URL's user-info (issue 16, item 1): never shown, sent as Basic auth.
+let private urlPassword = "url-pass-6d2f90"
+
+let private basic (user: string) (password: string) =
+    "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes $"{user}:{password}")
+
+let private expectNoPassword (what: string) (text: string) =
+    Expect.isFalse (text.Contains urlPassword) $"{what} never shows the URL's password\n{text}"
+
+/// An outage of an endpoint whose URL carries a password, with a webhook whose URL carries one too.
+let private outageWithPasswords =
+    testTask "a password in an endpoint's URL reaches neither the incident, nor the webhook, nor the log" {
+        let! (stage: Stage) = Stage.StartAsync(token)
+        use _ = stage
+        let closed = freePort ()
+
+        let yaml =
+            config
+                stage.Cachet.BaseUrl
+                token
+                [
+                    endpointYaml
+                        "api"
+                        $"http://edge-user:{urlPassword}@127.0.0.1:{closed}/health"
+                        stage.Api.Id
+                        (statusExpectation @ [ "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
+                ]
+                [
+                    "webhooks:"
+                    $"  - url: \"http://hook-user:{urlPassword}@127.0.0.1:{stage.Target.Port}/hook\""
+                    "    params:"
+                    "      text: \"{message}\""
+                ]
+
+        let path = stage.Dir.Write("config.yml", yaml)
+        File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+        use running = start [ "run"; path; "--log-level"; "Trace" ] []
+        do! waitFor running "the incident opens" (fun () -> not (incidentsOf stage.Cachet stage.Api.Id).IsEmpty)
+        do! waitFor running "the webhook fires" (fun () -> stage.Target.Hits "/hook" >= 1)
+        let! _ = stopWith SIGTERM (seconds 5.0) running
+
+        let incident = (incidentsOf stage.Cachet stage.Api.Id).Head
+        expectNoPassword "the incident posted to Cachet" incident.Message
+
+        Expect.stringContains
+            incident.Message
+            $"GET http://***@127.0.0.1:{closed}/health"
+            "the incident names the URL with its user-info masked"
+
+        let hook = (stage.Target.HitLog "/hook")[0]
+        expectNoPassword "the webhook's payload" (Uri.UnescapeDataString hook.QueryString)
+        Expect.equal hook.Headers["Authorization"] (basic "hook-user" urlPassword) "the webhook gets Basic auth"
+        expectNoPassword "the log" running.Output
+    }
+
+/// `check` against a live target whose URL carries a password.
+let private checkWithPassword =
+    testTask "a URL's user-info is sent as Basic auth and check masks it, in the table and in JSON" {
+        use dir = new TempDir()
+        let! (target: TargetServer) = TargetServer.StartAsync()
+        use _ = target
+        let url = $"http://probe-user:{urlPassword}@127.0.0.1:{target.Port}/auth"
+
+        let yaml =
+            config
+                "http://127.0.0.1:1/api/v1"
+                token
+                [ endpointYaml "api" url 1 (statusExpectation @ [ "action: [UPDATE_STATUS]" ]) ]
+                []
+
+        let path = dir.Write("config.yml", yaml)
+
+        for args in [ [ "check"; path ]; [ "check"; path; "--json" ] ] do
+            let! code, output = run args [] (seconds 30.0)
+            Expect.equal code 0 $"the check passes\n{output}"
+            expectNoPassword "check" output
+
+        let! _, json = run [ "check"; path; "--json" ] [] (seconds 30.0)
+        Expect.stringContains json $"http://***@127.0.0.1:{target.Port}/auth" "JSON shows the URL masked"
+
+        Expect.isNonEmpty (target.HitLog "/auth") "the target was checked"
+
+        for hit in target.HitLog "/auth" do
+            Expect.equal hit.Headers["Authorization"] (basic "probe-user" urlPassword) "Basic auth from the user-info"
+    }
+
+/// Start-up against `apiUrl` ends with exit 1 (a configuration error); the output.
+let private startUpFails (stage: Stage) (apiUrl: string) =
+    task {
+        let yaml = (stage.Config "UPDATE_STATUS").Replace(stage.Cachet.BaseUrl, apiUrl)
+        let path = stage.Dir.Write("config.yml", yaml)
+        File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+        let! code, output = run [ "run"; path ] [] (seconds 30.0)
+        Expect.equal code 1 $"a configuration error ends start-up with exit 1\n{output}"
+        Expect.isFalse (output.Contains token) "the token is never printed"
+        return output
+    }
+
+/// An `http://` api_url whose server sends everything to another origin (issue 16, item 3).
+let private cachetBehindRedirect =
+    testTask "Cachet behind a redirect: start-up fails naming the Location and api_url, and the token never goes there" {
+        let! (stage: Stage) = Stage.StartAsync(token)
+        use _ = stage
+        let! (front: FakeCachet) = FakeCachet.StartAsync()
+        use _ = front
+        front.FailUntilCleared(CachetFault.Redirect stage.Cachet.Root)
+        let! output = startUpFails stage front.BaseUrl
+
+        Expect.stringContains
+            output
+            $"redirecting to {stage.Cachet.BaseUrl}/components/{stage.Api.Id}"
+            "the Location is named"
+
+        Expect.stringContains
+            output
+            $"set cachet.api_url to the address Cachet answers at (here: {stage.Cachet.BaseUrl})"
+            "the fix is named"
+
+        Expect.isEmpty stage.Cachet.Requests "nothing, so no token, reached the redirect's origin"
+    }
+
+/// An api_url without `/api/v1` (issue 16, item 7).
+let private apiUrlWithoutApiPath =
+    testTask "an api_url without /api/v1 fails at start-up naming the URL requested and suggesting /api/v1" {
+        let! (stage: Stage) = Stage.StartAsync(token)
+        use _ = stage
+        let! output = startUpFails stage stage.Cachet.Root
+
+        Expect.stringContains
+            output
+            $"component {stage.Api.Id} not found at {stage.Cachet.Root}/components/{stage.Api.Id}"
+            "the URL requested is named"
+
+        Expect.stringContains
+            output
+            $"{stage.Cachet.Root}/api/v1/ping answers, so cachet.api_url probably lacks /api/v1 (try {stage.Cachet.BaseUrl})"
+            "the missing /api/v1 is suggested"
+    }
+
 [<Tests>]
 let tests =
     testList
@@ -52,6 +193,62 @@ let tests =
                 ()
             }
 
+            cachetBehindRedirect
+            apiUrlWithoutApiPath
+            test "user-info is found only in the authority, masked, stripped and decoded" {
+                let mask = CachetMonitor.Domain.UrlCredentials.mask
+                let strip = CachetMonitor.Domain.UrlCredentials.strip
+                let credentials = CachetMonitor.Domain.UrlCredentials.credentials
+                Expect.equal (mask "http://u:p@h/x") "http://***@h/x" "masked"
+
+                Expect.equal
+                    (mask "http://h/p@x?q=@#@")
+                    "http://h/p@x?q=@#@"
+                    "an @ after the authority is not user-info"
+
+                Expect.equal (strip "https://u@h:8/x?y=@") "https://h:8/x?y=@" "stripped"
+                Expect.equal (credentials "http://us%40er:p%3Ass@h") (Some("us@er", "p:ss")) "decoded"
+                Expect.equal (credentials "http://u@h") (Some("u", "")) "no password"
+                Expect.equal (credentials "http://h/") None "none"
+            }
+            outageWithPasswords
+            test "credential-bearing header values and URL user-info written in the config are masked in output" {
+                use dir = new TempDir()
+
+                let yaml =
+                    config
+                        "http://cachet-user:cachet-pass-11@127.0.0.1:1/api/v1"
+                        token
+                        [
+                            endpointYaml
+                                "api"
+                                $"http://u:{urlPassword}@127.0.0.1:1/"
+                                1
+                                (statusExpectation
+                                 @ [
+                                     "header:"
+                                     "  Authorization: \"Bearer bearer-value-1a2b\""
+                                     "  X-Api-Key: api-key-value-3c4d"
+                                     "  X-Auth-Token: auth-token-value-5e6f"
+                                     "  X-Request-Id: request-id-7a8b"
+                                 ])
+                        ]
+                        []
+
+                let loaded =
+                    CachetMonitor.Host.Configuration.ConfigLoader.Load(dir.Write("config.yml", yaml), fun _ -> null)
+
+                Expect.isTrue loaded.IsValid $"the config is valid: {loaded.Errors}"
+                let redactor = CachetMonitor.Host.Observability.SecretRedactor()
+                redactor.Add loaded.Masked
+
+                let shown =
+                    redactor.Redact
+                        $"u:{urlPassword} bearer-value-1a2b api-key-value-3c4d auth-token-value-5e6f cachet-pass-11 request-id-7a8b"
+
+                Expect.equal shown "*** *** *** *** *** request-id-7a8b" "credentials masked, other headers kept"
+            }
+            checkWithPassword
             testTask "a plain-string token says nothing about CACHET_TOKEN unless it is used, and then once" {
                 let! (stage: Stage) = Stage.StartAsync(token)
                 use _ = stage
