@@ -155,7 +155,8 @@ public static class RunCommand
             new Lazy<ComponentSet>(sp.GetRequiredService<ComponentSet>),
             sp.GetRequiredService<CheckStatistics>(),
             sp.GetRequiredService<SyncCounters>(),
-            sp.GetService<LogQueue>()));
+            sp.GetService<LogQueue>(),
+            sp.GetRequiredService<WebhookSender>()));
         if (listen is not null)
         {
             // Up before the first check, down after the last.

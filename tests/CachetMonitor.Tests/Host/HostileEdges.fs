@@ -172,6 +172,107 @@ let private apiUrlWithoutApiPath =
             "the missing /api/v1 is suggested"
     }
 
+/// Two webhooks, the first of which never answers (issue 16, item 5).
+let private slowWebhook =
+    testTask "a webhook that does not answer delays no other webhook" {
+        let! (stage: Stage) = Stage.StartAsync(token)
+        use _ = stage
+        let release = Threading.Tasks.TaskCompletionSource()
+        stage.Target.Set("/health", TargetBehaviour.WithStatus 503)
+        stage.Target.Set("/slow", TargetBehaviour.Ok().HeldUntil release.Task)
+
+        let slow, fast = stage.Target.Url "/slow", stage.Target.Url "/fast"
+
+        let yaml =
+            (stage.Config "CREATE_INCIDENT, UPDATE_STATUS")
+            + String.concat "\n" [ "webhooks:"; $"  - url: \"{slow}\""; $"  - url: \"{fast}\""; "" ]
+
+        let path = stage.Dir.Write("config.yml", yaml)
+        File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)
+        use running = start [ "run"; path ] []
+        do! waitFor running "the slow webhook is called" (fun () -> stage.Target.Hits "/slow" >= 1)
+
+        // Its call has a 10 s time-out: the other webhook must not wait for it.
+        do!
+            waitUpTo (seconds 5.0) running "the other webhook is called while the slow one hangs" (fun () ->
+                stage.Target.Hits "/fast" >= 1)
+
+        release.SetResult()
+        let! _ = stopWith SIGTERM (seconds 5.0) running
+        ()
+    }
+
+/// A webhook's queue overflowing: each drop counted and logged (at most every 10 s), the metric exported.
+let private webhookDrops =
+    testTask "a webhook's full queue drops the oldest events, counted in /metrics and logged" {
+        let! (target: TargetServer) = TargetServer.StartAsync()
+        use _ = target
+        let release = Threading.Tasks.TaskCompletionSource()
+        target.Set("/held", TargetBehaviour.Ok().HeldUntil release.Task)
+
+        let url =
+            match CachetMonitor.Domain.Template.parse (target.Url "/held") with
+            | Ok template -> template
+            | Error e -> failwith e
+
+        let hook: CachetMonitor.Domain.Webhook = { Url = url; Params = []; Json = false }
+
+        let logger =
+            SchedulerTests.Harness.RecordingLogger<CachetMonitor.Host.Webhooks.WebhookSender>(
+                Microsoft.Extensions.Logging.LogLevel.None
+            )
+
+        let sender =
+            new CachetMonitor.Host.Webhooks.WebhookSender(
+                [| hook |],
+                new Net.Http.HttpClient(),
+                logger,
+                queueCapacity = 2
+            )
+
+        let notice: CachetMonitor.Domain.WebhookNotice =
+            {
+                Event = CachetMonitor.Domain.Opened
+                Title = "t"
+                Message = "m"
+            }
+
+        sender.Notify("api", notice)
+        let! inFlight = eventually (seconds 5.0) (fun () -> target.Hits "/held" >= 1)
+        Expect.isTrue inFlight "the first event is in flight"
+
+        for _ in 1..4 do
+            sender.Notify("api", notice)
+
+        Expect.equal sender.Dropped 2L "two queued, the two oldest of the rest dropped"
+
+        Expect.exists
+            logger.Entries
+            (fun e -> e.Text.Contains "Webhook 0 is slower than the events")
+            "the drop is logged"
+
+        let metrics =
+            CachetMonitor.Host.Observability.MonitorMetrics(
+                Lazy<CachetMonitor.Host.Scheduling.MonitorSet>(fun () -> CachetMonitor.Host.Scheduling.MonitorSet []),
+                Lazy<CachetMonitor.Host.Cachet.ComponentSet>(fun () -> CachetMonitor.Host.Cachet.ComponentSet []),
+                CachetMonitor.Host.Scheduling.CheckStatistics(),
+                CachetMonitor.Host.Cachet.SyncCounters(),
+                null,
+                sender
+            )
+
+        use stream = new MemoryStream()
+        do! metrics.Registry.CollectAndExportAsTextAsync stream
+
+        Expect.stringContains
+            (Encoding.UTF8.GetString(stream.ToArray()))
+            "\ncachet_monitor_webhooks_dropped_total 2"
+            "the metric"
+
+        release.SetResult()
+        do! sender.DisposeAsync()
+    }
+
 [<Tests>]
 let tests =
     testList
@@ -211,6 +312,8 @@ let tests =
                 Expect.equal (credentials "http://u@h") (Some("u", "")) "no password"
                 Expect.equal (credentials "http://h/") None "none"
             }
+            slowWebhook
+            webhookDrops
             outageWithPasswords
             test "credential-bearing header values and URL user-info written in the config are masked in output" {
                 use dir = new TempDir()
