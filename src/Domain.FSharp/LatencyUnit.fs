@@ -23,13 +23,28 @@ module LatencyUnit =
         | "hours" -> Some Hours
         | _ -> None
 
-    /// Converts a latency in seconds into the unit.
-    let fromSeconds unit (seconds: float) =
+    /// The decimals that keep a microsecond (or finer) in the unit: a measured latency means no more than that.
+    let decimals unit =
         match unit with
-        | Milliseconds -> seconds * 1000.0
-        | Seconds -> seconds
-        | Minutes -> seconds / 60.0
-        | Hours -> seconds / 3600.0
+        | Milliseconds -> 3
+        | Seconds -> 6
+        | Minutes -> 8
+        | Hours -> 10
+
+    /// Converts a latency in seconds into the unit, rounded to `decimals` so that the value prints as it means
+    /// (`1.0127`, not the float noise `1.0127000000000002`) in logs, dry runs and the JSON sent to Cachet.
+    let fromSeconds unit (seconds: float) =
+        let value =
+            match unit with
+            | Milliseconds -> seconds * 1000.0
+            | Seconds -> seconds
+            | Minutes -> seconds / 60.0
+            | Hours -> seconds / 3600.0
+
+        if System.Double.IsFinite value then
+            System.Math.Round(value, decimals unit, System.MidpointRounding.AwayFromZero)
+        else
+            value
 
     /// The short name of the unit.
     let name unit =

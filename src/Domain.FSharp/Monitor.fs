@@ -16,11 +16,12 @@ module Monitor =
         }
 
     /// Evaluates a probe's observation against the endpoint's expectations and its time-out and unreachable
-    /// severities (see `Expectation.evaluate`).
+    /// severities (see `Expectation.evaluate`). A message names the URL with its user-info masked: it is
+    /// published on the status page.
     let evaluate (endpoint: Endpoint) (observation: Observation) : Verdict =
         Expectation.evaluate
             endpoint.OnTimeout
             endpoint.OnUnreachable
-            $"{endpoint.Method} {endpoint.Url}"
+            $"{endpoint.Method} {UrlCredentials.mask endpoint.Url}"
             endpoint.Expectations
             observation

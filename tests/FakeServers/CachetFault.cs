@@ -26,6 +26,9 @@ public enum CachetFaultKind
 
     /// <summary>Answer normally, with a byte that is not UTF-8 (0xFF) at the start of the first string under <c>data</c>.</summary>
     InvalidUtf8,
+
+    /// <summary>Answer <see cref="CachetFault.StatusCode"/> (a 3xx) with <c>Location</c>: <see cref="CachetFault.Location"/> followed by the request's path and query.</summary>
+    Redirect,
 }
 
 /// <summary>A misbehaviour the fake Cachet applies to matching requests instead of (or before) its normal answer.</summary>
@@ -53,6 +56,9 @@ public sealed record CachetFault
 
     /// <summary>The property name a <see cref="CachetFaultKind.DuplicateKey"/> fault repeats.</summary>
     public string? Key { get; private init; }
+
+    /// <summary>The origin (and any prefix) a <see cref="CachetFaultKind.Redirect"/> points at.</summary>
+    public string? Location { get; private init; }
 
     /// <summary>The content type of <see cref="Body"/>.</summary>
     public string ContentType { get; private init; } = "application/json";
@@ -90,6 +96,13 @@ public sealed record CachetFault
 
     /// <summary>Answer normally but with a 0xFF byte at the start of the first string value under <c>data</c>.</summary>
     public static CachetFault InvalidUtf8() => new(CachetFaultKind.InvalidUtf8);
+
+    /// <summary>
+    /// Answer <paramref name="statusCode"/> with <c>Location: <paramref name="location"/></c> + the request's path and
+    /// query, as a server that moved (<c>http://</c> to <c>https://</c>, another host) does.
+    /// </summary>
+    public static CachetFault Redirect(string location, int statusCode = 301) =>
+        new(CachetFaultKind.Redirect) { StatusCode = statusCode, Location = location.TrimEnd('/') };
 }
 
 /// <summary>An injected fault with its scope: which requests, how many, until when.</summary>

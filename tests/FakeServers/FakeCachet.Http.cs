@@ -44,6 +44,10 @@ public sealed partial class FakeCachet
                 case CachetFaultKind.Abort:
                     context.Abort();
                     return;
+                case CachetFaultKind.Redirect:
+                    context.Response.StatusCode = fault.StatusCode;
+                    context.Response.Headers.Location = fault.Location + path + request.QueryString.Value;
+                    return;
                 case CachetFaultKind.Delay:
                     await Task.Delay(fault.Delay, aborted);
                     break;

@@ -164,7 +164,7 @@ module ConfigKeys =
                 KeyType.HttpUrl
                 true
                 Original
-                "The API base including `/api/v1`; a trailing `/` is dropped. `CACHET_API_URL` (non-empty) replaces it, and then the key may be left out."
+                "The API base including `/api/v1`; a trailing `/` is dropped. `CACHET_API_URL` (non-empty) replaces it, and then the key may be left out. Redirects are not followed: a Cachet that answers 3xx is a start-up error naming the `Location` and the `api_url` to use (the token is never sent elsewhere); a 404 names the URL requested and says when `/api/v1` is missing. User-info is sent as Basic auth and never shown."
             key
                 ConfigSection.Cachet
                 "token"
@@ -227,7 +227,7 @@ module ConfigKeys =
                 KeyType.HttpUrl
                 true
                 Original
-                "The URL probed. Templates see the value as written. User-info (`user:pass@`) is sent as Basic auth and never shown."
+                "The URL probed. Templates see the value as written. User-info (`http://user:pass@host/`) is sent as Basic auth (unless `header` sets `Authorization`) and shown as `http://***@host/` everywhere: incident messages, webhooks, logs, `check`."
             key
                 ConfigSection.Endpoint
                 "method"
@@ -269,7 +269,7 @@ module ConfigKeys =
                 (KeyType.MapOf KeyType.AsciiText)
                 Original
                 (Some "{}")
-                "Request headers; non-string values are written as text. Names must be HTTP tokens; values must be printable ASCII (encode others, e.g. percent-encoding or RFC 8187)."
+                "Request headers; non-string values are written as text. Names must be HTTP tokens; values must be printable ASCII (encode others, e.g. percent-encoding or RFC 8187). Values of headers named `Authorization`, `Cookie` or containing `token`, `key`, `secret` or `password` are masked in all output."
             optional
                 ConfigSection.Endpoint
                 "insecure"
@@ -304,7 +304,7 @@ module ConfigKeys =
                 (KeyType.Choice(LatencyUnits, true))
                 Original
                 (Some "s")
-                "Unit of pushed metric points only (an unknown unit without `PUSH_METRICS` is a warning)."
+                "Unit of pushed metric points only (an unknown unit without `PUSH_METRICS` is a warning). Points are rounded to the microsecond in that unit (3 decimals in `ms`, 6 in `s`, 8 in `m`, 10 in `h`)."
             optional
                 ConfigSection.Endpoint
                 "action"

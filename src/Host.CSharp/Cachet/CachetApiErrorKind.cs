@@ -18,6 +18,13 @@ public enum CachetApiErrorKind
     /// <summary>5xx.</summary>
     ServerError,
 
+    /// <summary>
+    /// 3xx: Cachet is elsewhere (<c>http://</c> redirected to <c>https://</c>, say). Redirects are never followed:
+    /// a write would turn into a GET, and the token would go to another address. The message names the
+    /// <c>Location</c>; <c>cachet.api_url</c> needs fixing.
+    /// </summary>
+    Redirected,
+
     /// <summary>Any other non-success status (403, 405, 406, …).</summary>
     UnexpectedStatus,
 

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CachetMonitor.Domain;
 
 namespace CachetMonitor.Host.Cachet;
 
@@ -21,6 +22,19 @@ public sealed class CachetClient : ICachetApi
     private readonly string baseUrl;
     private readonly string token;
     private readonly TimeProvider time;
+    private readonly string? basicAuth;
+    private Task<bool>? apiPathMissing;
+
+    /// <summary>
+    /// An HTTP client for Cachet calls: redirects are not followed (a 3xx is a <see cref="CachetApiErrorKind.Redirected"/>
+    /// naming its <c>Location</c>), so a write is never turned into a GET and the token never leaves the configured origin.
+    /// </summary>
+    public static HttpClient CreateHttpClient(TimeSpan timeout)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = timeout };
+        client.DefaultRequestHeaders.TryAddWithoutValidation(Hosting.UserAgent.HeaderName, Hosting.UserAgent.Value);
+        return client;
+    }
 
     /// <summary>Creates a client.</summary>
     /// <param name="http">The HTTP client (its <c>Timeout</c> bounds each call).</param>
@@ -36,10 +50,12 @@ public sealed class CachetClient : ICachetApi
         this.http = http;
         this.token = token;
         this.time = time ?? TimeProvider.System;
-        baseUrl = trimmed;
+        // User-info in api_url (a proxy's Basic auth) is sent as Authorization, and shown nowhere.
+        basicAuth = Probing.BasicAuth.For(trimmed, []);
+        baseUrl = UrlCredentials.strip(trimmed);
     }
 
-    /// <summary>The API base URL without a trailing <c>/</c>.</summary>
+    /// <summary>The API base URL without a trailing <c>/</c> and without user-info.</summary>
     public string BaseUrl => baseUrl;
 
     /// <summary>Names the client by its base URL only.</summary>
@@ -286,17 +302,21 @@ public sealed class CachetClient : ICachetApi
         using var request = new HttpRequestMessage(method, baseUrl + path);
         request.Headers.Accept.Add(Json);
         request.Headers.TryAddWithoutValidation("X-Cachet-Token", token);
+        if (basicAuth is not null)
+            request.Headers.TryAddWithoutValidation("Authorization", basicAuth);
         if (body is not null)
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
 
         byte[] answer;
         HttpStatusCode status;
         TimeSpan? retryAfter;
+        Uri? location;
         try
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
             status = response.StatusCode;
             retryAfter = RetryAfterHeader.Parse(FirstValue(response.Headers, "Retry-After"), time.GetUtcNow());
+            location = response.Headers.Location;
             // Bytes, not ReadAsStringAsync: that throws on a charset it does not know, and JSON is UTF-8 anyway.
             answer = await response.Content.ReadAsByteArrayAsync(ct);
         }
@@ -311,6 +331,10 @@ public sealed class CachetClient : ICachetApi
         }
 
         var code = (int)status;
+        if (code is >= 300 and <= 399)
+            throw Redirect(code, location, path, call);
+        if (code == 404)
+            throw await NotFoundAsync(path, resource, call, ct);
         if (code is < 200 or > 299)
             throw Failure(code, answer, retryAfter, resource, call);
         if (code == 204)
@@ -331,11 +355,57 @@ public sealed class CachetClient : ICachetApi
             CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object: {reason} ({call})", code);
     }
 
+    /// <summary>A 3xx: where it points (user-info masked), and the <c>api_url</c> that would have avoided it.</summary>
+    private CachetApiException Redirect(int code, Uri? location, string path, string call)
+    {
+        var target = location is null ? null
+            : UrlCredentials.mask((location.IsAbsoluteUri ? location : new Uri(new Uri(baseUrl + path), location)).AbsoluteUri);
+        var apiPath = path.Split('?')[0];
+        var suggestion = target?.Split('?')[0] is { } place && place.EndsWith(apiPath, StringComparison.Ordinal) && place.Length > apiPath.Length
+            ? $" (here: {place[..^apiPath.Length]})"
+            : "";
+        var where = target is null ? "without a Location" : $"to {target}";
+        return new(
+            CachetApiErrorKind.Redirected,
+            $"Cachet answered HTTP {code}, redirecting {where}; redirects are not followed (a write would turn into a GET, and the token is never sent to another address): set cachet.api_url to the address Cachet answers at{suggestion} ({call})",
+            code);
+    }
+
+    /// <summary>
+    /// A 404 naming the URL requested; when the base URL has no <c>/api/v1</c> and <c>{base}/api/v1/ping</c> answers
+    /// (asked once per client), the message says that <c>api_url</c> probably lacks it.
+    /// </summary>
+    private async Task<CachetApiException> NotFoundAsync(string path, string resource, string call, CancellationToken ct)
+    {
+        var message = $"{resource} not found at {baseUrl}{path.Split('?')[0]} ({call})";
+        if (!new Uri(baseUrl).AbsolutePath.Contains("/api/v1", StringComparison.Ordinal)
+            && await (apiPathMissing ??= AnswersAsync(baseUrl + "/api/v1/ping", ct)))
+            message += $"; {baseUrl}/api/v1/ping answers, so cachet.api_url probably lacks /api/v1 (try {baseUrl}/api/v1)";
+        return new(CachetApiErrorKind.NotFound, message, 404);
+    }
+
+    /// <summary>Whether a GET of <paramref name="url"/> (without the token) answers 2xx.</summary>
+    private async Task<bool> AnswersAsync(string url, CancellationToken ct)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Accept.Add(Json);
+            if (basicAuth is not null)
+                request.Headers.TryAddWithoutValidation("Authorization", basicAuth);
+            using var response = await http.SendAsync(request, ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private static CachetApiException Failure(int code, byte[] body, TimeSpan? retryAfter, string resource, string call) =>
         code switch
         {
             401 => new(CachetApiErrorKind.Unauthorized, $"Cachet rejected the API token ({call})", code),
-            404 => new(CachetApiErrorKind.NotFound, $"{resource} not found ({call})", code),
             400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {CachetAnswer.ErrorDetails(body)} ({call})", code),
             429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, retryAfter),
             503 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code, retryAfter),

@@ -226,7 +226,7 @@ public sealed class CachetSyncService(
                 }
                 return null;
             }
-            catch (CachetApiException e) when (e.Kind is CachetApiErrorKind.NotFound or CachetApiErrorKind.Unauthorized)
+            catch (CachetApiException e) when (e.Kind is CachetApiErrorKind.NotFound or CachetApiErrorKind.Unauthorized or CachetApiErrorKind.Redirected)
             {
                 return $"component {id} ({string.Join(", ", plan.Members.Select(m => $"\"{m.Name}\""))}): {e.Message}";
             }

@@ -266,7 +266,8 @@ public sealed class ComponentSync(
                 }
                 failures = 0;
             }
-            catch (CachetApiException e) when (e.IsTransient || e.Kind is CachetApiErrorKind.Unauthorized or CachetApiErrorKind.MalformedResponse)
+            catch (CachetApiException e) when (e.IsTransient
+                || e.Kind is CachetApiErrorKind.Unauthorized or CachetApiErrorKind.MalformedResponse or CachetApiErrorKind.Redirected)
             {
                 // The write may have taken effect before its answer was lost: it is retried (a create first looks for
                 // what it may have made).
@@ -276,6 +277,11 @@ public sealed class ComponentSync(
                 if (e.Kind == CachetApiErrorKind.Unauthorized)
                 {
                     logger.LogError("Cachet rejected the API token; writes for component {ComponentId} wait and retry in {Delay:0.#} s", ComponentId, delay.TotalSeconds);
+                }
+                else if (e.Kind == CachetApiErrorKind.Redirected)
+                {
+                    // Fixed by a reload with the right api_url; until then the writes wait, none is lost.
+                    logger.LogError("{Reason}; writes for component {ComponentId} wait and retry in {Delay:0.#} s", e.Message, ComponentId, delay.TotalSeconds);
                 }
                 else
                 {

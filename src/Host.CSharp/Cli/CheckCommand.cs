@@ -23,7 +23,7 @@ public static class CheckCommand
         var endpoints = loaded.Config!.Endpoints.ToList();
         // A URL or message may carry a value taken from ${VAR}: mask those like the daemon's logs do.
         var redactor = new SecretRedactor();
-        redactor.Add(loaded.EnvironmentValues);
+        redactor.Add(loaded.Masked);
         using var prober = new HttpProber(new ProbeOptions());
         await ProbeWarmUp.RunAsync(prober, endpoints, NullLogger.Instance, CancellationToken.None);
         using var slots = new SemaphoreSlim(64);
@@ -60,10 +60,10 @@ public static class CheckCommand
         var status = observation is Observation.Responded responded ? responded.Item.StatusCode : (int?)null;
         return verdict switch
         {
-            Verdict.Passed passed => new Row(endpoint.Name, endpoint.Url, status, passed.latencySeconds, "pass", ""),
+            Verdict.Passed passed => new Row(endpoint.Name, UrlCredentials.mask(endpoint.Url), status, passed.latencySeconds, "pass", ""),
             Verdict.Failed failed => new Row(
                 endpoint.Name,
-                endpoint.Url,
+                UrlCredentials.mask(endpoint.Url),
                 status,
                 failed.Item.LatencySeconds is { } latency ? latency.Value : null,
                 $"fail ({SeverityModule.name(failed.Item.Severity)})",

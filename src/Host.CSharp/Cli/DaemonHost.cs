@@ -25,7 +25,8 @@ internal static class DaemonHost
         }
         catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            logger.LogCritical(e, "The daemon could not start ({Reason}); exiting with code 1", e.Message);
+            // A --listen address in use is the machine's state, not a bug: one line, no stack trace.
+            logger.LogCritical(IsAddressInUse(e) ? null : e, "The daemon could not start ({Reason}); exiting with code 1", e.Message);
             return true;
         }
         var crashed = host.Services.GetServices<IHostedService>()
@@ -42,4 +43,7 @@ internal static class DaemonHost
         }
         return crashed.Count > 0;
     }
+
+    private static bool IsAddressInUse(Exception e) =>
+        e is IOException && e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException;
 }

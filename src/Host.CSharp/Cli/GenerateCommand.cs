@@ -24,7 +24,7 @@ public static class GenerateCommand
         }
 
         var components = new List<GeneratedComponent>();
-        using var http = Hosting.UserAgent.Client(TimeSpan.FromSeconds(30));
+        using var http = CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30));
         var client = new CachetClient(http, apiUrl, token);
         try
         {

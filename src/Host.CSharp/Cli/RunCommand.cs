@@ -66,12 +66,18 @@ public static class RunCommand
             {
                 await Console.Error.WriteLineAsync($"cachet-monitor: token provider skipped: {skipped}");
             }
+            // The override is a feature, not a provider: said once when it is used, never when it is not.
+            if (config.Cachet.Token.IsPlainToken && environment(ConfigLoading.TokenVariable) is { Length: > 0 })
+            {
+                await Console.Error.WriteLineAsync(
+                    $"cachet-monitor: the Cachet token is taken from {ConfigLoading.TokenVariable} (it overrides cachet.token)");
+            }
             token = obtained.Token;
         }
 
         var redactor = new SecretRedactor();
         redactor.Add([token]);
-        redactor.Add(loaded.EnvironmentValues);
+        redactor.Add(loaded.Masked);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder([]);
         ConsoleLogging.Configure(builder.Logging, arguments.LogLevel, arguments.LogFormat, redactor);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -101,7 +107,7 @@ public static class RunCommand
 
     /// <summary>A live Cachet client for a base URL and token.</summary>
     private static ICachetApi LiveClient(string apiUrl, string token) =>
-        new CachetClient(Hosting.UserAgent.Client(TimeSpan.FromSeconds(30)), apiUrl, token);
+        new CachetClient(CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30)), apiUrl, token);
 
     /// <summary>Wires the daemon's services; the order of the hosted services matters (the scheduler stops first).</summary>
     public static void Register(
@@ -149,7 +155,8 @@ public static class RunCommand
             new Lazy<ComponentSet>(sp.GetRequiredService<ComponentSet>),
             sp.GetRequiredService<CheckStatistics>(),
             sp.GetRequiredService<SyncCounters>(),
-            sp.GetService<LogQueue>()));
+            sp.GetService<LogQueue>(),
+            sp.GetRequiredService<WebhookSender>()));
         if (listen is not null)
         {
             // Up before the first check, down after the last.

@@ -8,6 +8,12 @@ public sealed record LoadedConfig(Config? Config, IReadOnlyList<string> Errors, 
     /// <summary>The values the config took from the environment: secrets to mask in every output.</summary>
     public IReadOnlyList<string?> EnvironmentValues { get; init; } = [];
 
+    /// <summary>Credentials written in the config itself (<see cref="ConfigSecrets"/>): masked like the others.</summary>
+    public IReadOnlyList<string> WrittenSecrets { get; init; } = [];
+
+    /// <summary>Every value to mask in output: <see cref="EnvironmentValues"/> and <see cref="WrittenSecrets"/>.</summary>
+    public IEnumerable<string?> Masked => EnvironmentValues.Concat(WrittenSecrets);
+
     public bool IsValid => Config is not null;
 }
 
@@ -31,6 +37,10 @@ public static class ConfigLoader
         {
             return new LoadedConfig(null, result.Errors.Select(ConfigIssueModule.render).ToList(), warnings) { EnvironmentValues = result.EnvironmentValues };
         }
-        return new LoadedConfig(result.Config, [], warnings) { EnvironmentValues = result.EnvironmentValues };
+        return new LoadedConfig(result.Config, [], warnings)
+        {
+            EnvironmentValues = result.EnvironmentValues,
+            WrittenSecrets = ConfigSecrets.Of(result.Config),
+        };
     }
 }

@@ -92,7 +92,7 @@ public sealed class ConfigReloader(
         }
         _lastDigest = digest;
         var loaded = ConfigLoader.Load(target.ConfigPath, target.Environment);
-        redactor.Add(loaded.EnvironmentValues);
+        redactor.Add(loaded.Masked);
         foreach (var warning in loaded.Warnings)
         {
             logger.LogWarning("Config warning: {Warning}", warning);

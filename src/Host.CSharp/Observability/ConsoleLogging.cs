@@ -18,6 +18,8 @@ public static class ConsoleLogging
         // The framework's own chatter (request URLs included) stays out unless it is a problem.
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        // The host's own "failed to start" and "BackgroundService failed" errors: DaemonHost reports each once, as critical.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         // These register the console formatters and their options; the console logger itself is replaced below.
         if (format == "json")
         {

@@ -29,8 +29,14 @@ public sealed class MonitorMetrics
     /// <param name="statistics">The scheduler's counters.</param>
     /// <param name="counters">The component write loops' counters.</param>
     /// <param name="logs">The log queue whose dropped lines are counted (none: the counter stays 0).</param>
+    /// <param name="webhooks">The webhook sender whose dropped events are counted (none: the counter stays 0).</param>
     public MonitorMetrics(
-        Lazy<MonitorSet> monitors, Lazy<ComponentSet> components, CheckStatistics statistics, SyncCounters counters, LogQueue? logs = null)
+        Lazy<MonitorSet> monitors,
+        Lazy<ComponentSet> components,
+        CheckStatistics statistics,
+        SyncCounters counters,
+        LogQueue? logs = null,
+        Webhooks.WebhookSender? webhooks = null)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -60,6 +66,9 @@ public sealed class MonitorMetrics
         _droppedPoints = factory.CreateCounter(
             "cachet_monitor_metric_points_dropped_total",
             "Metric points dropped because Cachet was slower than the checks (the oldest unsent point of a metric goes first).");
+        var droppedWebhooks = factory.CreateCounter(
+            "cachet_monitor_webhooks_dropped_total",
+            "Webhook events dropped because a webhook was slower than the events (its queue was full; the oldest goes first).");
         _writeLoopFailures = factory.CreateCounter(
             "cachet_monitor_write_loop_errors_total",
             "Unexpected errors in a component's Cachet write loop (each is logged; the loop goes on).");
@@ -82,6 +91,10 @@ public sealed class MonitorMetrics
             if (logs is not null)
             {
                 _droppedLogLines.IncTo(logs.Dropped);
+            }
+            if (webhooks is not null)
+            {
+                droppedWebhooks.IncTo(webhooks.Dropped);
             }
         });
     }

@@ -20,6 +20,7 @@ public sealed class ProbeRequest
         NeedsBody = endpoint.NeedsBody;
         _acceptEncodingConfigured = endpoint.HeaderList.Any(h => h.Key.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase));
         _userAgentConfigured = endpoint.HeaderList.Any(h => h.Key.Equals(Hosting.UserAgent.HeaderName, StringComparison.OrdinalIgnoreCase));
+        _basicAuth = BasicAuth.For(endpoint.Url, endpoint.HeaderList.Select(h => h.Key));
     }
 
     /// <summary>The content codings every check accepts unless its endpoint sets its own Accept-Encoding.</summary>
@@ -27,6 +28,7 @@ public sealed class ProbeRequest
 
     private readonly bool _acceptEncodingConfigured;
     private readonly bool _userAgentConfigured;
+    private readonly string? _basicAuth;
 
     public Endpoint Endpoint { get; }
 
@@ -46,9 +48,10 @@ public sealed class ProbeRequest
 
     public static ProbeRequest For(Endpoint endpoint)
     {
-        if (!Uri.TryCreate(endpoint.Url, UriKind.Absolute, out var uri))
+        // User-info is not requested as part of the URL: it goes in Authorization (see NewMessage).
+        if (!Uri.TryCreate(UrlCredentials.strip(endpoint.Url), UriKind.Absolute, out var uri))
         {
-            return new ProbeRequest(endpoint, null, HttpMethod.Get, $"invalid URL: '{endpoint.Url}' is not absolute");
+            return new ProbeRequest(endpoint, null, HttpMethod.Get, $"invalid URL: '{UrlCredentials.mask(endpoint.Url)}' is not absolute");
         }
         try
         {
@@ -77,6 +80,10 @@ public sealed class ProbeRequest
         if (!_userAgentConfigured)
         {
             request.Headers.TryAddWithoutValidation(Hosting.UserAgent.HeaderName, Hosting.UserAgent.Value);
+        }
+        if (_basicAuth is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", _basicAuth);
         }
         foreach (var header in Endpoint.HeaderList)
         {

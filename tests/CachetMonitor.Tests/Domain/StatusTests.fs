@@ -138,6 +138,36 @@ let tests =
                         Expect.floatClose Accuracy.veryHigh (LatencyUnit.fromSeconds Hours 5400.0) 1.5 "h"
                     }
 
+                    // Hostile testing found `value=1.0127000000000002` in logs and dry runs (issue 16, item 9).
+                    test "a converted latency prints without float noise: rounded to the microsecond in its unit" {
+                        let text unit seconds =
+                            (LatencyUnit.fromSeconds unit seconds).ToString
+                                System.Globalization.CultureInfo.InvariantCulture
+
+                        Expect.equal (text Milliseconds 0.0010127) "1.013" "ms: 3 decimals"
+                        Expect.equal (text Milliseconds 0.0012) "1.2" "ms: exact values stay"
+                        Expect.equal (text Seconds 0.1234567891) "0.123457" "s: 6 decimals"
+                        Expect.equal (text Minutes 0.1) "0.00166667" "m: 8 decimals"
+                        Expect.equal (text Hours 0.1) "2.77778E-05" "h: 10 decimals"
+                    }
+
+                    testProperty
+                        "rounding moves a latency by at most half a microsecond, and leaves at most the unit's decimals"
+                    <| fun (micros: uint32) (unit: LatencyUnit) ->
+                        let seconds = float micros / 1e6 + 3e-7
+
+                        let perSecond =
+                            match unit with
+                            | Milliseconds -> 1000.0
+                            | Seconds -> 1.0
+                            | Minutes -> 1.0 / 60.0
+                            | Hours -> 1.0 / 3600.0
+
+                        let value = LatencyUnit.fromSeconds unit seconds
+
+                        abs (value - seconds * perSecond) <= perSecond * 5e-7 + 1e-9
+                        && System.Math.Round(value, LatencyUnit.decimals unit) = value
+
                     test "the original's unit names parse" {
                         let parsed =
                             [ "ms"; "milliseconds"; "s"; "seconds"; "m"; "minutes"; "h"; "hours" ]

@@ -346,14 +346,18 @@ let private errors =
                     Expect.equal e.StatusCode (Nullable 401) "status"
                     Expect.isFalse e.IsTransient "not transient"
                 }
-            clientTest "a missing component is NotFound naming it"
-            <| fun _ client ->
+            clientTest "a missing component is NotFound naming it and the URL requested"
+            <| fun fake client ->
                 task {
                     let! e =
                         failure CachetApiErrorKind.NotFound (fun () ->
                             client.GetComponentAsync(7, CancellationToken.None))
 
-                    Expect.equal e.Message "component 7 not found (GET /components/7)" "message"
+                    Expect.equal
+                        e.Message
+                        $"component 7 not found at {fake.BaseUrl}/components/7 (GET /components/7)"
+                        "message"
+
                     Expect.isFalse e.IsTransient "not transient"
                 }
             clientTest "a validation failure is BadRequest carrying Cachet's details"

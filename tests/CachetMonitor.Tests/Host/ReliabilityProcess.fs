@@ -304,6 +304,16 @@ let private scenarios =
                 output
                 $"The daemon could not start (Failed to bind to address http://127.0.0.1:{port}: address already in use.)"
                 "a critical line says why"
+
+            // It used to come with two stack traces (~8 KB): the host's own error line and ours (issue 16, item 6).
+            let lines =
+                output.Trim().Split('\n')
+                |> Array.filter (fun l -> not (l.StartsWith "warning:"))
+
+            Expect.equal
+                lines.Length
+                1
+                $"one line (besides the test config's permissions warning), no stack trace\n{output}"
         }
     ]
 
