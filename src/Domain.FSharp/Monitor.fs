@@ -2,7 +2,8 @@ namespace CachetMonitor.Domain
 
 /// What the core needs from one endpoint's config: its policy and the verdict of an observation. The decisions
 /// themselves are per component (`ComponentMonitor`).
-[<RequireQualifiedAccess>]
+/// Compiled as `MonitorModule`, so C# with implicit usings never confuses it with `System.Threading.Monitor`.
+[<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Monitor =
     /// The monitor policy an endpoint's config asks for.
     let policyOf (endpoint: Endpoint) : Policy =

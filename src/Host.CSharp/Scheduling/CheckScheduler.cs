@@ -140,7 +140,7 @@ public sealed class CheckScheduler(
             {
                 return;
             }
-            var verdict = MonitorCore.Evaluate(endpoint, observation);
+            var verdict = HostInterop.Evaluate(endpoint, observation);
             passed = verdict.IsPassed;
             if (logger.IsEnabled(LogLevel.Debug))
             {
