@@ -84,6 +84,22 @@ public sealed class ComponentTests
     }
 
     [Fact]
+    public void A_retired_component_resolves_its_incident_and_then_is_settled()
+    {
+        var down = Check(Adopted(), Observation.Responded(502, 0.1, ""));
+        var open = Assert.Single(down.Commands.OfType<OpenIncident>());
+        var opened = MonitorCore.Step(down.State, ComponentEvent.IncidentOpened(open.Write, 5));
+
+        var retired = MonitorCore.Step(opened.State, ComponentEvent.Retired());
+        Assert.False(retired.State.IsSettled);
+        var resolve = Assert.Single(retired.Commands.OfType<ResolveIncident>());
+        Assert.Equal(5, resolve.IncidentId);
+
+        var done = MonitorCore.Step(retired.State, ComponentEvent.IncidentWritten(resolve.Write));
+        Assert.True(done.State.IsSettled);
+    }
+
+    [Fact]
     public void A_verdict_names_its_severity_as_the_config_does()
     {
         var failed = MonitorCore.Evaluate(Api, Observation.Responded(404, 0.25, ""));

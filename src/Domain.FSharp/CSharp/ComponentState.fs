@@ -40,6 +40,15 @@ type SeenIncident(id: int, name: string, tagged: bool, visible: bool, componentS
     /// The incident's name.
     member _.Name = name
 
+    /// Whether it carries this monitor's tag.
+    member _.Tagged = tagged
+
+    /// Whether it is public.
+    member _.Visible = visible
+
+    /// The status code the incident gives the component (Cachet 3); null when the API does not say.
+    member _.ComponentStatus = componentStatus
+
 /// One component's state: its endpoints' debouncing and what the monitor knows of Cachet. Only
 /// <c>MonitorCore.Step</c> makes a new one.
 [<Sealed>]
