@@ -1,21 +1,13 @@
 namespace CachetMonitor.Domain
 
-/// The decisions for one Cachet component, driven by its endpoints: each endpoint debounces its own checks
-/// (`allowed_fails`, `success_threshold`); the component shows the worst severity among its down endpoints and
-/// has at most one open incident of ours. A fold of events into a state and the commands that make Cachet show
-/// it; the outcomes of incident writes come back as events, so the core alone knows the open incident. Pure.
-/// See docs/component-model.md for the worked cases.
 [<RequireQualifiedAccess>]
 module ComponentMonitor =
-    /// The `meta` key that marks incidents this monitor created.
     [<Literal>]
     let TagKey = "cachet_monitor"
 
-    /// The tag value written on a component's incidents.
     let tagOf (componentId: int) =
         componentId.ToString(System.Globalization.CultureInfo.InvariantCulture)
 
-    /// The component plans of a config: endpoints grouped by `component_id`, both in config order.
     let plans (endpoints: Endpoint list) : ComponentPlan list =
         endpoints
         |> List.groupBy (fun endpoint -> endpoint.ComponentId)
@@ -39,7 +31,6 @@ module ComponentMonitor =
             Checked = false
         }
 
-    /// The state before Cachet has been read: every endpoint unchecked, nothing known of Cachet.
     let initial (plan: ComponentPlan) : ComponentState =
         {
             Plan = plan
@@ -88,8 +79,6 @@ module ComponentMonitor =
         else
             a
 
-    /// The status the component must show: the worst severity among its down endpoints (operational when none),
-    /// never better than the floor of a foreign incident that is open.
     let target (state: ComponentState) : ComponentStatus =
         let own =
             match lead drives state with
@@ -621,9 +610,6 @@ module ComponentMonitor =
                     Dormant = []
                 }
 
-    /// Folds one event into the component's state: the new state and the commands that make Cachet show it, in
-    /// order (metric point, component status, incident write, webhooks). Nothing is written before `Adopted`; at
-    /// most one incident write is in flight, so a flapping endpoint never queues more than its current truth.
     let step (state: ComponentState) (event: ComponentEvent) : ComponentState * ComponentCommand list =
         match event with
         | Checked(name, verdict, unixSeconds) ->
@@ -696,11 +682,9 @@ module ComponentMonitor =
                     Members = state.Members |> Map.map (fun _ s -> { s with Down = None; Checked = true })
                 }
 
-    /// True when nothing of ours is left to write for a retired component (it can be dropped).
     let isSettled (state: ComponentState) =
         state.Pending.IsNone && state.Incident.IsNone && List.isEmpty state.Strays
 
-    /// Every endpoint's down severity, in config order (`None` while up), for logs and metrics.
     let downSeverities (state: ComponentState) =
         membersOf state
         |> List.map (fun (m, s) -> m.Name, s.Down |> Option.map (fun d -> d.Severity))

@@ -1,16 +1,13 @@
 namespace CachetMonitor.Domain
 
-/// The unit latency metric points are pushed in.
 type LatencyUnit =
     | Milliseconds
     | Seconds
     | Minutes
     | Hours
 
-/// Parsing latency units and converting seconds into them.
 [<RequireQualifiedAccess>]
 module LatencyUnit =
-    /// Parses the original's unit names: `ms`/`milliseconds`, `s`/`seconds`, `m`/`minutes`, `h`/`hours`.
     let tryParse (text: string) =
         match text.Trim() with
         | "ms"
@@ -23,7 +20,6 @@ module LatencyUnit =
         | "hours" -> Some Hours
         | _ -> None
 
-    /// The decimals that keep a microsecond (or finer) in the unit: a measured latency means no more than that.
     let decimals unit =
         match unit with
         | Milliseconds -> 3
@@ -31,8 +27,6 @@ module LatencyUnit =
         | Minutes -> 8
         | Hours -> 10
 
-    /// Converts a latency in seconds into the unit, rounded to `decimals` so that the value prints as it means
-    /// (`1.0127`, not the float noise `1.0127000000000002`) in logs, dry runs and the JSON sent to Cachet.
     let fromSeconds unit (seconds: float) =
         let value =
             match unit with
@@ -46,7 +40,6 @@ module LatencyUnit =
         else
             value
 
-    /// The short name of the unit.
     let name unit =
         match unit with
         | Milliseconds -> "ms"

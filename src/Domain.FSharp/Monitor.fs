@@ -1,10 +1,7 @@
 namespace CachetMonitor.Domain
 
-/// What the core needs from one endpoint's config: its policy and the verdict of an observation. The decisions
-/// themselves are per component (`ComponentMonitor`).
-[<RequireQualifiedAccess>]
+[<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Monitor =
-    /// The monitor policy an endpoint's config asks for.
     let policyOf (endpoint: Endpoint) : Policy =
         {
             AllowedFails = endpoint.AllowedFails
@@ -15,9 +12,6 @@ module Monitor =
             PublicIncidents = endpoint.PublicIncidents
         }
 
-    /// Evaluates a probe's observation against the endpoint's expectations and its time-out and unreachable
-    /// severities (see `Expectation.evaluate`). A message names the URL with its user-info masked: it is
-    /// published on the status page.
     let evaluate (endpoint: Endpoint) (observation: Observation) : Verdict =
         Expectation.evaluate
             endpoint.OnTimeout

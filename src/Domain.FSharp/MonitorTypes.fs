@@ -1,11 +1,8 @@
 namespace CachetMonitor.Domain
 
-/// What one endpoint's monitor is allowed and required to do; built from its config.
 type Policy =
     {
-        /// Failing checks tolerated before going down (`allowed_fails`).
         AllowedFails: int
-        /// Passing checks needed to recover (`success_threshold`).
         SuccessThreshold: int
         Actions: Set<MonitorAction>
         LatencyUnit: LatencyUnit
@@ -13,23 +10,19 @@ type Policy =
         PublicIncidents: bool
     }
 
-/// Which incident event a webhook reports.
 type IncidentEvent =
     | Opened
     | Changed
     | Resolved
 
-/// Naming incident events.
 [<RequireQualifiedAccess>]
 module IncidentEvent =
-    /// `opened`, `changed` or `resolved`.
     let name event =
         match event with
         | Opened -> "opened"
         | Changed -> "changed"
         | Resolved -> "resolved"
 
-/// Webhooks to fire for an incident event.
 type WebhookNotice =
     {
         Event: IncidentEvent

@@ -3,8 +3,6 @@ namespace CachetMonitor.Domain
 open System
 open System.Text.RegularExpressions
 
-/// A REGEX expectation's pattern: the text as configured and the compiled .NET regex.
-/// Equal when the configured text is equal.
 [<CustomEquality; NoComparison>]
 type RegexPattern =
     private
@@ -21,13 +19,10 @@ type RegexPattern =
     override this.GetHashCode() = hash this.Source
     override this.ToString() = this.Source
 
-/// Translating Python patterns to .NET and compiling them.
 [<RequireQualifiedAccess>]
 module RegexPattern =
-    /// How long one match may run before the check fails instead of stalling the scheduler.
     let matchTimeout = TimeSpan.FromMilliseconds 250.0
 
-    /// Rewrites the Python-only syntax `(?P<n>…)` and `(?P=n)` into .NET's `(?<n>…)` and `\k<n>`.
     let translate (pattern: string) =
         let named = Regex.Replace(pattern, @"\(\?P<", "(?<")
         Regex.Replace(named, @"\(\?P=(\w+)\)", @"\k<$1>")
@@ -41,7 +36,6 @@ module RegexPattern =
     [<Literal>]
     let private MaxRemembered = 10_000
 
-    /// Compiles a configured pattern (searching anywhere, `.` matching newlines), or says why it is invalid.
     let create (source: string) : Result<RegexPattern, string> =
         match compiled.TryGetValue source with
         | true, known -> Ok known
@@ -59,10 +53,8 @@ module RegexPattern =
             with :? ArgumentException as e ->
                 Error e.Message
 
-    /// The pattern as configured.
     let source pattern = pattern.Source
 
-    /// Whether the pattern matches anywhere in the text; `None` when the match timed out.
     let tryIsMatch (text: string) pattern =
         try
             Some(pattern.Compiled.IsMatch text)

@@ -1,12 +1,10 @@
 namespace CachetMonitor.Domain
 
-/// A value that must never be printed: its ToString is a fixed mask.
 [<CustomEquality; NoComparison>]
 type Secret =
     private
     | Secret of string
 
-    /// The mask printed wherever a secret would appear.
     static member Mask = "***"
 
     override _.ToString() = Secret.Mask
@@ -23,11 +21,8 @@ type Secret =
         let (Secret a) = this
         hash a
 
-/// Wrapping and deliberately revealing secrets.
 [<RequireQualifiedAccess>]
 module Secret =
-    /// Wraps a value as a secret.
     let create value = Secret value
 
-    /// The secret's value; call only where it is sent, never where it is printed.
     let reveal (Secret value) = value

@@ -4,9 +4,6 @@ open System
 open System.Globalization
 open System.Text
 
-/// One replica's share of the endpoints: shard `Index` of `Count` (0 ≤ Index < Count).
-/// An endpoint belongs to the shard its name hashes to, so N replicas with shards 0/N … (N-1)/N
-/// monitor every endpoint exactly once.
 type Shard =
     private
         {
@@ -14,16 +11,12 @@ type Shard =
             Count: int
         }
 
-    /// The shard as `I/N`, the form `--shard` takes.
     override this.ToString() = $"{this.Index}/{this.Count}"
 
-/// Building shards and deciding which endpoints a shard owns.
 [<RequireQualifiedAccess>]
 module Shard =
-    /// The single shard that owns everything (0/1): what an unsharded monitor runs.
     let whole = { Index = 0; Count = 1 }
 
-    /// Shard `index` of `count`, or an error unless 0 ≤ index < count.
     let create index count =
         if count < 1 then
             Error $"the shard count must be at least 1, not {count}"
@@ -32,13 +25,10 @@ module Shard =
         else
             Ok { Index = index; Count = count }
 
-    /// The zero-based index of the shard.
     let index shard = shard.Index
 
-    /// How many shards there are in all.
     let count shard = shard.Count
 
-    /// The shard as `I/N`.
     let render (shard: Shard) = shard.ToString()
 
     /// Digits only (no sign, no spaces), within int range.
@@ -47,7 +37,6 @@ module Shard =
         | true, value -> Some value
         | false, _ -> None
 
-    /// Parses `I/N` (e.g. `0/3`): shard I of N, zero-based.
     let parse (text: string) =
         match text.Split '/' with
         | [| index; count |] ->
@@ -56,8 +45,6 @@ module Shard =
             | _ -> Error $"\"{text}\" is not I/N with whole numbers I and N (e.g. 0/3)"
         | _ -> Error $"\"{text}\" is not of the form I/N (e.g. 0/3)"
 
-    /// The shard whose index is the trailing `-<ordinal>` of a host name (a StatefulSet pod is
-    /// `NAME-0`, `NAME-1`, …), of `count` shards.
     let ofHostname count (hostname: string) =
         let trimmed = hostname.Trim()
         let dash = trimmed.LastIndexOf '-'
@@ -72,8 +59,6 @@ module Shard =
         | Some i -> create i count
         | None -> Error $"the host name \"{hostname}\" does not end in -<ordinal> (e.g. cachet-monitor-0)"
 
-    /// A stable 64-bit hash of a name: FNV-1a over its UTF-8 bytes, the same in every process and on
-    /// every machine (unlike `String.GetHashCode`, which is randomised per process).
     let hash (name: string) =
         let mutable h = 14695981039346656037UL
 
@@ -82,32 +67,25 @@ module Shard =
 
         h
 
-    /// The index of the shard, of `count`, that owns the endpoint `name` (0 when count < 1).
     let indexOf count name =
         if count < 1 then 0 else int (hash name % uint64 count)
 
-    /// Whether the shard owns the endpoint `name`.
     let owns shard name = indexOf shard.Count name = shard.Index
 
-    /// The config with only the endpoints this shard owns.
     let restrict shard (config: Config) =
         { config with
             Endpoints = config.Endpoints |> List.filter (fun e -> owns shard e.Name)
         }
 
-/// The outcome of parsing a shard, shaped for C#: the shard, or the reason it is not one.
 [<Sealed>]
 type ShardParseResult internal (parsed: Result<Shard, string>) =
-    /// True when a shard was parsed.
     member _.IsValid = Result.isOk parsed
 
-    /// The shard; throws when <see cref="IsValid"/> is false.
     member _.Shard: Shard =
         match parsed with
         | Ok shard -> shard
         | Error _ -> invalidOp "Not a shard; read Error instead."
 
-    /// Why the text is not a shard; empty when it is one.
     member _.Error: string =
         match parsed with
         | Ok _ -> ""

@@ -1,11 +1,9 @@
 namespace CachetMonitor.Domain
 
-/// A piece of a message template: literal text or a `{placeholder}`.
 type TemplatePart =
     | Literal of string
     | Placeholder of string
 
-/// A message template in Python `str.format` syntax: `{name}` placeholders, `{{`/`}}` literal braces.
 type Template =
     private
         {
@@ -13,10 +11,8 @@ type Template =
             Parts: TemplatePart list
         }
 
-/// Parsing and rendering message templates.
 [<RequireQualifiedAccess>]
 module Template =
-    /// Parses a template; an error names the first malformed brace.
     let parse (source: string) : Result<Template, string> =
         let literal (sb: System.Text.StringBuilder) parts =
             if sb.Length = 0 then
@@ -54,13 +50,10 @@ module Template =
         go 0 (System.Text.StringBuilder()) []
         |> Result.map (fun parts -> { Source = source; Parts = parts })
 
-    /// The template's text as written.
     let source template = template.Source
 
-    /// The template's parts, in order.
     let parts template = template.Parts
 
-    /// The distinct placeholder names, in order of first use.
     let placeholders template =
         template.Parts
         |> List.choose (function
@@ -68,7 +61,6 @@ module Template =
             | Literal _ -> None)
         |> List.distinct
 
-    /// Renders the template; a placeholder the lookup does not know is kept as written.
     let render (lookup: string -> string option) template =
         let sb = System.Text.StringBuilder()
 

@@ -64,7 +64,7 @@ public sealed class CachetSyncService(
         {
             foreach (var component in current)
             {
-                component.Apply(MonitorCore.Adopted(0, []));
+                component.Apply(HostInterop.Adopted(0, []));
             }
             runState.MarkReady();
             return;
@@ -141,13 +141,13 @@ public sealed class CachetSyncService(
             IReadOnlyList<CachetIncident> incidents = byComponent is null
                 ? await gate.RunAsync(c => cachet.ListUnresolvedIncidentsAsync(id, c), ct).ConfigureAwait(false)
                 : byComponent.GetValueOrDefault(id) ?? [];
-            component.Apply(MonitorCore.Resynced(status, incidents.Select(Seen), versions[id]));
+            component.Apply(HostInterop.Resynced(status, incidents.Select(Seen), versions[id]));
         }
         logger.LogDebug("Resynced {Count} component(s) with Cachet", current.Count);
     }
 
     private static SeenIncident Seen(CachetIncident incident) =>
-        MonitorCore.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, null);
+        HostInterop.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, null);
 
     /// <summary>
     /// With many components, every component in a few paged calls instead of one call each. Any failure, or a
@@ -185,7 +185,7 @@ public sealed class CachetSyncService(
     {
         if (dryRun)
         {
-            component.Apply(MonitorCore.Adopted(0, []));
+            component.Apply(HostInterop.Adopted(0, []));
             return null;
         }
         var id = component.ComponentId;
@@ -216,7 +216,7 @@ public sealed class CachetSyncService(
                 var shown = listed ?? await gate.RunAsync(c => cachet.GetComponentAsync(id, c), ct).ConfigureAwait(false);
                 // Read even without CREATE_INCIDENT: foreign incidents set a floor, ours wait for a reload that adds it.
                 var incidents = await gate.RunAsync(c => cachet.ListUnresolvedIncidentsAsync(id, c), ct).ConfigureAwait(false);
-                component.Apply(MonitorCore.Adopted(shown.Status, incidents.Select(Seen)));
+                component.Apply(HostInterop.Adopted(shown.Status, incidents.Select(Seen)));
                 if (logger.IsEnabled(LogLevel.Debug))
                 {
                     var ours = component.State.Incident?.Value.Id?.Value;

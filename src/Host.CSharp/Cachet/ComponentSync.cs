@@ -32,7 +32,7 @@ public sealed class ComponentSync(
     private readonly LinkedList<ComponentCommand> _writes = new();
     private readonly Dictionary<int, Queue<MetricPoint>> _points = [];
     private readonly HashSet<int> _attemptedCreates = [];
-    private ComponentState _state = MonitorCore.InitialComponent(plan);
+    private ComponentState _state = HostInterop.InitialComponent(plan);
     private Task _drain = Task.CompletedTask;
     private bool _draining;
     private int _nextMetric;
@@ -104,14 +104,14 @@ public sealed class ComponentSync(
         {
             lock (_lock)
             {
-                return _writes.Count == 0 && MonitorCore.IsSettled(_state);
+                return _writes.Count == 0 && HostInterop.IsSettled(_state);
             }
         }
     }
 
     /// <summary>One check of a member endpoint.</summary>
     public void OnChecked(string endpoint, Verdict verdict, long unixSeconds) =>
-        Apply(MonitorCore.Checked(endpoint, verdict, unixSeconds));
+        Apply(HostInterop.Checked(endpoint, verdict, unixSeconds));
 
     /// <summary>Folds an event into the core's state and executes what it decides.</summary>
     public void Apply(ComponentEvent @event)
@@ -129,12 +129,12 @@ public sealed class ComponentSync(
                 // against the old client, its outcome ignored by the core; nothing is retried.
                 _writes.Clear();
             }
-            var before = @event.IsChecked ? MonitorCore.DownEndpoints(_state) : null;
-            var result = MonitorCore.Step(_state, @event);
+            var before = @event.IsChecked ? HostInterop.DownEndpoints(_state) : null;
+            var result = HostInterop.Step(_state, @event);
             _state = result.State;
             if (before is not null)
             {
-                LogTransitions(before, MonitorCore.DownEndpoints(_state), (ComponentEvent.Checked)@event);
+                LogTransitions(before, HostInterop.DownEndpoints(_state), (ComponentEvent.Checked)@event);
             }
             foreach (var command in result.Commands)
             {
@@ -415,7 +415,7 @@ public sealed class ComponentSync(
         switch (write)
         {
             case ComponentCommand.SetStatus set:
-                var status = MonitorCore.StatusCode(set.Item.Status);
+                var status = HostInterop.StatusCode(set.Item.Status);
                 if (LastStatusWritten == status)
                 {
                     // Already true: the incident write just before it set this status.
@@ -439,17 +439,17 @@ public sealed class ComponentSync(
                 }
                 var id = await gate.RunAsync(
                     c => cachet.CreateIncidentAsync(redact(create.Title), redact(create.Message), componentId,
-                        MonitorCore.StatusCode(create.ComponentStatus), create.Visible, create.Tag, c), ct).ConfigureAwait(false);
-                LastStatusWritten = MonitorCore.StatusCode(create.ComponentStatus);
+                        HostInterop.StatusCode(create.ComponentStatus), create.Visible, create.Tag, c), ct).ConfigureAwait(false);
+                LastStatusWritten = HostInterop.StatusCode(create.ComponentStatus);
                 logger.Log(Written, "Cachet: opened incident {IncidentId} \"{Title}\" on component {ComponentId}", id, redact(create.Title), componentId);
                 return ComponentEvent.NewIncidentOpened(create.Write, id);
             case ComponentCommand.UpdateIncident update:
                 var change = update.Item;
                 await gate.RunAsync(
                     c => cachet.UpdateIncidentAsync(change.IncidentId, redact(change.Title), redact(change.Message), componentId,
-                        MonitorCore.StatusCode(change.ComponentStatus), change.Visible, c), ct).ConfigureAwait(false);
+                        HostInterop.StatusCode(change.ComponentStatus), change.Visible, c), ct).ConfigureAwait(false);
                 // Cachet 2.4's incident updates leave the component alone: the status the update implies is set with it.
-                var changedTo = MonitorCore.StatusCode(change.ComponentStatus);
+                var changedTo = HostInterop.StatusCode(change.ComponentStatus);
                 await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, changedTo, c), ct).ConfigureAwait(false);
                 LastStatusWritten = changedTo;
                 logger.Log(Written, "Cachet: incident {IncidentId} updated to \"{Title}\"", change.IncidentId, redact(change.Title));
@@ -460,7 +460,7 @@ public sealed class ComponentSync(
                 if (fix.ComponentStatus is { } then)
                 {
                     // Cachet 2.x leaves the component alone when an incident is fixed: the resolve carries the status to set.
-                    var code = MonitorCore.StatusCode(then.Value);
+                    var code = HostInterop.StatusCode(then.Value);
                     await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, code, c), ct).ConfigureAwait(false);
                     LastStatusWritten = code;
                 }

@@ -56,7 +56,7 @@ public static class CheckCommand
 
     private static Row ToRow(Endpoint endpoint, Observation observation)
     {
-        var verdict = MonitorCore.Evaluate(endpoint, observation);
+        var verdict = HostInterop.Evaluate(endpoint, observation);
         var status = observation is Observation.Responded responded ? responded.Item.StatusCode : (int?)null;
         return verdict switch
         {

@@ -50,7 +50,7 @@ public sealed record CliArguments(
                 case "--version":
                     return (new CliArguments("version", [], false, false, false, logLevel, logFormat), null);
                 case "--shard":
-                    var parsedShard = CachetMonitor.Domain.MonitorCore.ParseShard(i + 1 < args.Count ? args[++i] : "");
+                    var parsedShard = CachetMonitor.Domain.HostInterop.ParseShard(i + 1 < args.Count ? args[++i] : "");
                     if (!parsedShard.IsValid)
                     {
                         return (null, $"--shard: {parsedShard.Error}");

@@ -42,7 +42,7 @@ public static class GenerateCommand
             return ExitCodes.Failure;
         }
 
-        var yaml = MonitorCore.GenerateConfig(apiUrl.TrimEnd('/'), token, components);
+        var yaml = HostInterop.GenerateConfig(apiUrl.TrimEnd('/'), token, components);
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

@@ -141,7 +141,7 @@ public static class RunCommand
         services.AddSingleton(sp =>
         {
             var factory = sp.GetRequiredService<EndpointMonitorFactory>();
-            return new ComponentSet(MonitorCore.Plans(config.Endpoints).Select(factory.CreateComponent));
+            return new ComponentSet(HostInterop.Plans(config.Endpoints).Select(factory.CreateComponent));
         });
         services.AddSingleton(sp =>
         {

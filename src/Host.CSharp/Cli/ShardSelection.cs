@@ -21,12 +21,12 @@ public static class ShardSelection
         if (arguments.ShardsFromHostname is { } count)
         {
             var hostname = environment("HOSTNAME") is { Length: > 0 } fromEnv ? fromEnv : Environment.MachineName;
-            var ofHost = MonitorCore.ShardOfHostname(hostname, count);
+            var ofHost = HostInterop.ShardOfHostname(hostname, count);
             return ofHost.IsValid ? (ofHost.Shard, null) : (null, $"--shard-from-hostname: {ofHost.Error}");
         }
         if (environment(EnvironmentVariable) is { Length: > 0 } text)
         {
-            var parsed = MonitorCore.ParseShard(text);
+            var parsed = HostInterop.ParseShard(text);
             return parsed.IsValid ? (parsed.Shard, null) : (null, $"{EnvironmentVariable}: {parsed.Error}");
         }
         return (null, null);
@@ -34,7 +34,7 @@ public static class ShardSelection
 
     /// <summary>Keeps the shard's endpoints of a config (every one when unsharded); hot reload applies it too.</summary>
     public static Func<Config, Config> Filter(Shard? shard) =>
-        shard is null ? config => config : config => MonitorCore.RestrictToShard(config, shard);
+        shard is null ? config => config : config => HostInterop.RestrictToShard(config, shard);
 
     /// <summary>The config with only the shard's endpoints; says how many it owns.</summary>
     public static Config Apply(Config config, Shard? shard, TextWriter stderr)
@@ -43,7 +43,7 @@ public static class ShardSelection
         {
             return config;
         }
-        var owned = MonitorCore.RestrictToShard(config, shard);
+        var owned = HostInterop.RestrictToShard(config, shard);
         stderr.WriteLine(
             $"cachet-monitor: shard {shard} owns {ValidateCommand.Plural(owned.Endpoints.Length, "endpoint")} of {config.Endpoints.Length}");
         return owned;

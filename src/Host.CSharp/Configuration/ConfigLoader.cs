@@ -31,16 +31,16 @@ public static class ConfigLoader
         {
             return new LoadedConfig(null, [$"{path}: cannot read the config file: {e.Message}"], []);
         }
-        var result = MonitorCore.ParseConfig(text, name => environment(name));
+        var result = HostInterop.ParseConfig(text, name => environment(name));
         var warnings = result.Warnings.Select(ConfigIssueModule.render).ToList();
-        if (!result.IsValid)
+        if (!result.TryGetConfig(out var config))
         {
             return new LoadedConfig(null, result.Errors.Select(ConfigIssueModule.render).ToList(), warnings) { EnvironmentValues = result.EnvironmentValues };
         }
-        return new LoadedConfig(result.Config, [], warnings)
+        return new LoadedConfig(config, [], warnings)
         {
             EnvironmentValues = result.EnvironmentValues,
-            WrittenSecrets = ConfigSecrets.Of(result.Config),
+            WrittenSecrets = ConfigSecrets.Of(config),
         };
     }
 }

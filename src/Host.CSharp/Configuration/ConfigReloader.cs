@@ -133,7 +133,7 @@ public sealed class ConfigReloader(
 
     private void Apply(Config next, bool cachetChanged)
     {
-        var changes = components.Reconfigure(MonitorCore.Plans(next.Endpoints), factory.CreateComponent, cachetChanged);
+        var changes = components.Reconfigure(HostInterop.Plans(next.Endpoints), factory.CreateComponent, cachetChanged);
         var byId = components.Current.ToDictionary(c => c.ComponentId);
         var current = monitors.Current.ToDictionary(m => m.Endpoint.Name, StringComparer.Ordinal);
         var wanted = next.Endpoints.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);

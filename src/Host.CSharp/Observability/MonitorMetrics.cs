@@ -80,7 +80,7 @@ public sealed class MonitorMetrics
             {
                 _componentStatus
                     .WithLabels(monitor.Endpoint.Name, monitor.Endpoint.ComponentId.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                    .Set(MonitorCore.StatusCode(monitor.Component.State.Shown));
+                    .Set(HostInterop.StatusCode(monitor.Component.State.Shown));
             }
             var skipped = statistics.SkippedSlots;
             _skippedSlots.Inc(Math.Max(0, skipped - Interlocked.Exchange(ref _skippedReported, skipped)));

@@ -38,11 +38,11 @@ public static class ProbeWarmUp
                 {
                     break;
                 }
-                var copy = MonitorCore.ProbeCopy(endpoint, listener.Url, left.TotalSeconds);
+                var copy = HostInterop.ProbeCopy(endpoint, listener.Url, left.TotalSeconds);
                 // The scheduler's own overload, so the time-out's path is warmed too.
                 using var timeout = new CheckTimeout(budget.Token);
                 var observation = await prober.ProbeAsync(ProbeRequest.For(copy), timeout, budget.Token).ConfigureAwait(false);
-                MonitorCore.Evaluate(copy, observation);
+                HostInterop.Evaluate(copy, observation);
             }
             logger.LogDebug("Warmed up the probes with {Count} loopback request(s) in {Elapsed:0} ms", kinds.Count, clock.Elapsed.TotalMilliseconds);
         }

@@ -142,7 +142,7 @@ public sealed class CheckScheduler(
             {
                 return;
             }
-            var verdict = MonitorCore.Evaluate(endpoint, observation);
+            var verdict = HostInterop.Evaluate(endpoint, observation);
             passed = verdict.IsPassed;
             LogTransportError(slot, observation);
             if (logger.IsEnabled(LogLevel.Debug))

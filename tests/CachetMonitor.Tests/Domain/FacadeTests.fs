@@ -1,11 +1,11 @@
-/// The C# facade `MonitorCore`: the calls docs/using-the-core.md makes, from F#, and a reflection guard that
-/// no FSharp.Core type leaks into its signatures.
+/// The C# library `CachetMonitor.Domain.CSharp`: the calls docs/using-the-core.md makes, from F#, and a reflection
+/// guard that walks every type reachable from it and finds no FSharp.Core type at any depth.
 module CachetMonitor.Tests.Domain.FacadeTests
 
 open System
 open System.Reflection
 open Expecto
-open CachetMonitor.Domain
+open CachetMonitor.Domain.CSharp
 
 /// The config the documentation's example output is for.
 let exampleConfig =
@@ -34,19 +34,20 @@ let exampleConfig =
 /// What the documented example prints, line by line, for the example config.
 let describe (command: ComponentCommand) =
     match command with
-    | SetStatus s -> $"  set component {s.ComponentId} to status {MonitorCore.StatusCode s.Status}"
-    | OpenIncident o -> $"  open incident \"{o.Title}\": {o.Message}"
-    | UpdateIncident u -> $"  update incident {u.IncidentId} \"{u.Title}\": {u.Message}"
-    | ResolveIncident r -> $"  resolve incident {r.IncidentId}: {r.Message}"
-    | PushMetric m -> $"  push metric point {m.Value}"
-    | Notify n -> $"  notify webhooks: {n.Notice.Title}"
+    | :? SetComponentStatus as s -> $"  set component {s.ComponentId} to status {s.Status}"
+    | :? OpenIncident as o -> $"  open incident \"{o.Title}\": {o.Message}"
+    | :? UpdateIncident as u -> $"  update incident {u.IncidentId} \"{u.Title}\": {u.Message}"
+    | :? ResolveIncident as r -> $"  resolve incident {r.IncidentId}: {r.Message}"
+    | :? PushMetricPoint as m -> $"  push metric point {m.Value}"
+    | :? NotifyWebhooks as n -> $"  notify webhooks ({n.Event}): {n.Title}"
+    | other -> $"  {other}"
 
 /// The outcome Cachet gives a write in the documented example (it accepts everything at once).
 let private answer (command: ComponentCommand) =
     match command with
-    | OpenIncident o -> [ ComponentEvent.IncidentOpened(o.Write, 42) ]
-    | UpdateIncident u -> [ ComponentEvent.IncidentWritten u.Write ]
-    | ResolveIncident r -> [ ComponentEvent.IncidentWritten r.Write ]
+    | :? OpenIncident as o -> [ ComponentEvent.IncidentOpened(o.Write, 42) ]
+    | :? UpdateIncident as u -> [ ComponentEvent.IncidentWritten u.Write ]
+    | :? ResolveIncident as r -> [ ComponentEvent.IncidentWritten r.Write ]
     | _ -> []
 
 /// Steps `event` and the answers to its writes, collecting the printed lines.
@@ -64,91 +65,136 @@ let rec private stepAll (state: ComponentState) (event: ComponentEvent) : Compon
                 (s, lines @ [ describe command ]))
         (step.State, [])
 
-/// The documented example's run, through the facade only.
+/// The documented example's run, through the C# library only.
 let runExample (yaml: string) =
     let parsed =
         MonitorCore.ParseConfig(yaml, Func<string, string | null>(fun _ -> null))
 
-    if not parsed.IsValid then
-        parsed.Errors
-        |> Seq.map (fun e -> $"error: {MonitorCore.DescribeIssue e}")
-        |> List.ofSeq
-    else
-        let endpoint = parsed.Config.Endpoints |> Seq.head
-        let plan = MonitorCore.Plans(parsed.Config.Endpoints) |> Seq.head
+    match parsed.TryGetConfig() with
+    | false, _ -> parsed.Errors |> Seq.map (fun e -> $"error: {e}") |> List.ofSeq
+    | true, config ->
+        let endpoint = config.Endpoints[0]
+
+        let plan =
+            MonitorCore.Plans(config.Endpoints)
+            |> Seq.find (fun p -> p.ComponentId = endpoint.ComponentId)
 
         let start =
-            MonitorCore.Step(MonitorCore.InitialComponent plan, MonitorCore.Adopted(1, [])).State
+            MonitorCore.Step(MonitorCore.InitialComponent plan, ComponentEvent.Adopted(1, [])).State
 
-        let observations =
-            [
-                Responded
-                    {
-                        StatusCode = 503
-                        LatencySeconds = 0.120
-                        Body = "unavailable"
-                    }
-                TimedOut
-                Responded
-                    {
-                        StatusCode = 200
-                        LatencySeconds = 0.080
-                        Body = "<body>ok</body>"
-                    }
-            ]
-
-        observations
+        [
+            Observation.Responded(503, 0.120, "unavailable")
+            Observation.TimedOut()
+            Observation.Responded(200, 0.080, "<body>ok</body>")
+        ]
         |> List.fold
             (fun (state, lines) observation ->
                 let verdict = MonitorCore.Evaluate(endpoint, observation)
 
                 let judged =
-                    match verdict with
-                    | Failed f -> $"fail: {f.Message}"
-                    | Passed _ -> "pass"
+                    if verdict.Passed then
+                        "pass"
+                    else
+                        $"fail: {verdict.Message}"
 
                 let state, printed =
-                    stepAll state (MonitorCore.Checked(endpoint.Name, verdict, 1_700_000_000L))
+                    stepAll state (ComponentEvent.Checked(endpoint.Name, verdict, 1_700_000_000L))
 
                 state, lines @ [ judged ] @ printed)
             (start, [])
         |> snd
 
-/// FSharp.Core types (option, list, Result, functions, Map, Async, …) anywhere in a type, generics included.
-let rec fsharpTypesIn (t: Type) : Type list =
-    let own =
-        match t.Namespace with
-        | null -> []
-        | ns when ns.StartsWith "Microsoft.FSharp" -> [ t ]
-        | _ -> []
+/// What a C# caller must never meet: a type from FSharp.Core (option, list, set, map, Result, functions, …), a
+/// type of the F# core outside the C# namespace (its unions and records), or a union field named `Item`.
+type Leak = { Where: string; What: string }
 
-    let nested =
-        if t.HasElementType then
-            fsharpTypesIn (nonNull (t.GetElementType()))
-        elif t.IsGenericType then
-            t.GetGenericArguments() |> List.ofArray |> List.collect fsharpTypesIn
-        else
-            []
+/// Every type reachable from `roots` through public members — properties, fields, method and constructor
+/// parameters and returns, base types, interfaces, generic arguments, element types, and the public subclasses
+/// of an abstract type — walked recursively, with the leaks found on the way.
+let reachable (roots: Type list) : Set<string> * Leak list =
+    let assembly = typeof<MonitorCore>.Assembly
 
-    own @ nested
-
-/// The public members of a type and the types in their signatures.
-let signatures (t: Type) =
     let flags =
         BindingFlags.Public
         ||| BindingFlags.Static
         ||| BindingFlags.Instance
         ||| BindingFlags.DeclaredOnly
 
-    [
+    let seen = Collections.Generic.HashSet<Type>()
+    let leaks = ResizeArray<Leak>()
+
+    let rec visit (where: string) (t: Type) =
+        if seen.Add t then
+            let ns = t.Namespace |> Option.ofObj |> Option.defaultValue ""
+
+            if ns.StartsWith "Microsoft.FSharp" then
+                leaks.Add { Where = where; What = string t }
+
+            if t.HasElementType then
+                visit where (nonNull (t.GetElementType()))
+
+            if t.IsGenericType then
+                for argument in t.GetGenericArguments() do
+                    visit where argument
+
+            if t.Assembly = assembly && not t.IsGenericParameter then
+                if ns <> "CachetMonitor.Domain.CSharp" then
+                    leaks.Add
+                        {
+                            Where = where
+                            What = $"{t} (a type of the F# core)"
+                        }
+
+                members t
+
+    and members (t: Type) =
+        let name = t.Name
+
+        for p in t.GetProperties flags do
+            if p.Name = "Item" && p.GetIndexParameters().Length = 0 then
+                leaks.Add
+                    {
+                        Where = $"{name}.Item"
+                        What = "a field named Item"
+                    }
+
+            visit $"{name}.{p.Name}" p.PropertyType
+
+        for f in t.GetFields flags do
+            visit $"{name}.{f.Name}" f.FieldType
+
         for m in t.GetMethods flags do
-            yield $"{t.Name}.{m.Name} returns", m.ReturnType
+            visit $"{name}.{m.Name} returns" m.ReturnType
 
             for p in m.GetParameters() do
-                yield $"{t.Name}.{m.Name}({p.Name})", p.ParameterType
-        for p in t.GetProperties flags do
-            yield $"{t.Name}.{p.Name}", p.PropertyType
-    ]
+                visit $"{name}.{m.Name}({p.Name})" p.ParameterType
+
+        for c in t.GetConstructors() do
+            for p in c.GetParameters() do
+                visit $"{name}({p.Name})" p.ParameterType
+
+        for i in t.GetInterfaces() do
+            visit $"{name} implements" i
+
+        match t.BaseType with
+        | null -> ()
+        | b -> visit $"{name} inherits" b
+
+        if t.IsAbstract then
+            for sub in assembly.GetExportedTypes() do
+                if sub.IsSubclassOf t then
+                    visit $"{name} subclass" sub
+
+    for root in roots do
+        visit "root" root
+
+    (seen |> Seq.map _.FullName |> Seq.choose Option.ofObj |> Set.ofSeq), List.ofSeq leaks
+
+/// The public types of the C# namespace: where a C# caller starts.
+let csharpRoots () =
+    typeof<MonitorCore>.Assembly.GetExportedTypes()
+    |> Array.filter (fun t -> t.Namespace = "CachetMonitor.Domain.CSharp")
+    |> List.ofArray
 
 [<Tests>]
 let tests =
@@ -162,51 +208,17 @@ let tests =
                         "fail: Unexpected HTTP status (503)"
                         "  set component 7 to status 3"
                         "  open incident \"api is unavailable\": Unexpected HTTP status (503)"
-                        "  notify webhooks: api is unavailable"
+                        "  notify webhooks (opened): api is unavailable"
                         "fail: Request timed out"
                         "  set component 7 to status 2"
                         "  update incident 42 \"api has degraded performance\": Request timed out"
-                        "  notify webhooks: api has degraded performance"
+                        "  notify webhooks (changed): api has degraded performance"
                         "pass"
                         "  set component 7 to status 1"
                         "  resolve incident 42: api is operational"
-                        "  notify webhooks: api is operational"
+                        "  notify webhooks (resolved): api is operational"
                     ]
                     "as docs/using-the-core.md shows"
-            }
-
-            test "a generated config tells components that share a name apart, so it is valid" {
-                let components =
-                    [|
-                        {
-                            Id = 3
-                            Name = "api"
-                            Link = "http://127.0.0.1:1/a"
-                        }
-                        {
-                            Id = 4
-                            Name = "web"
-                            Link = "http://127.0.0.1:1/w"
-                        }
-                        {
-                            Id = 9
-                            Name = "api"
-                            Link = "http://127.0.0.1:1/b"
-                        }
-                    |]
-
-                let yaml =
-                    MonitorCore.GenerateConfig("https://status.example.com/api/v1", "t0ken-1", components)
-
-                let parsed =
-                    MonitorCore.ParseConfig(yaml, Func<string, string | null>(fun _ -> null))
-
-                Expect.isTrue parsed.IsValid (String.Join("\n", parsed.Errors |> Seq.map MonitorCore.DescribeIssue))
-
-                Expect.equal
-                    (parsed.Config.Endpoints |> List.map _.Name)
-                    [ "api (component 3)"; "web"; "api (component 9)" ]
-                    "only the repeated names carry the id"
             }
 
             test "an invalid config gives every error with its position, without throwing" {
@@ -217,32 +229,51 @@ let tests =
                 Expect.stringContains lines.Head "endpoints[0].expectation[0].status_range (line 12" "path and line"
             }
 
-            test "no FSharp.Core type appears in the public signatures of MonitorCore or the results it returns" {
-                let facadeTypes =
+            test "nothing reachable from the C# namespace holds an FSharp.Core type, a core type or an Item field" {
+                let walked, leaks = reachable (csharpRoots ())
+
+                let describe leaks =
+                    leaks |> List.map (fun l -> $"{l.Where}: {l.What}")
+
+                Expect.isEmpty (describe leaks) "C# sees only .NET types and the C# namespace's own"
+
+                for expected in
                     [
-                        typeof<MonitorCore>
-                        typeof<ConfigParseResult>
-                        typeof<ComponentStepResult>
-                        typeof<ShardParseResult>
-                    ]
+                        "CachetMonitor.Domain.CSharp.EndpointConfig"
+                        "CachetMonitor.Domain.CSharp.ExpectationConfig"
+                        "CachetMonitor.Domain.CSharp.ConfigProblem"
+                        "CachetMonitor.Domain.CSharp.OpenIncident"
+                        "CachetMonitor.Domain.CSharp.NotifyWebhooks"
+                        "CachetMonitor.Domain.CSharp.WebhookCall"
+                        "System.Collections.Generic.IReadOnlyList`1[[CachetMonitor.Domain.CSharp.ComponentCommand, CachetMonitor.Domain, Version=0.1.0.0, Culture=neutral, PublicKeyToken=null]]"
+                    ] do
+                    Expect.contains walked expected "the walk reaches it"
 
-                let leaks =
-                    facadeTypes
-                    |> List.collect signatures
-                    |> List.choose (fun (where, t) ->
-                        match fsharpTypesIn t with
-                        | [] -> None
-                        | found -> Some $"{where}: {t} (holds {found.Head})")
-
-                Expect.isEmpty leaks "C# sees only .NET and domain types"
-                Expect.isGreaterThan (signatures typeof<MonitorCore> |> List.length) 20 "the guard sees the facade"
+                let fromCore, _ = reachable [ typeof<MonitorCore> ]
+                Expect.contains fromCore "CachetMonitor.Domain.CSharp.ResolveIncident" "subclasses are walked"
             }
 
-            test "the guard catches F# types, nested ones included" {
-                Expect.isNonEmpty (fsharpTypesIn typeof<int option>) "option"
-                Expect.isNonEmpty (fsharpTypesIn typeof<Collections.Generic.IReadOnlyList<string list>>) "a list inside"
-                Expect.isNonEmpty (fsharpTypesIn typeof<Result<int, string>[]>) "an array of Result"
-                Expect.isNonEmpty (fsharpTypesIn typeof<int -> int>) "a function"
-                Expect.isEmpty (fsharpTypesIn typeof<Func<string, Nullable<int>>>) "Func and Nullable are fine"
+            test "the guard finds F# types at any depth, core types, and Item fields" {
+                let _, fromConfig = reachable [ typeof<CachetMonitor.Domain.Config> ]
+                let found = fromConfig |> List.map _.What |> String.concat "\n"
+                Expect.stringContains found "FSharpList" "a list of endpoints"
+                Expect.stringContains found "FSharpOption" "an optional metric id"
+                Expect.stringContains found "FSharpSet" "the action set"
+                Expect.stringContains found "FSharpMap" "the template values"
+                Expect.stringContains found "a type of the F# core" "the core's own records"
+
+                let _, fromHost = reachable [ typeof<CachetMonitor.Domain.HostInterop> ]
+
+                Expect.exists fromHost (fun l -> l.What = "a field named Item") "a union case's field"
+
+                for t in
+                    [
+                        typeof<Result<int, string>>
+                        typeof<Func<string, int -> int>>
+                        typeof<Collections.Generic.IReadOnlyList<string option>[]>
+                    ] do
+                    Expect.isNonEmpty (snd (reachable [ t ])) $"{t} holds an F# type"
+
+                Expect.isEmpty (snd (reachable [ typeof<Func<string, Nullable<int>>> ])) "Func and Nullable are fine"
             }
         ]

@@ -106,17 +106,17 @@ let tests =
             }
 
             test "the C# facade parses shards and reports errors without throwing" {
-                let parsed = MonitorCore.ParseShard "1/3"
+                let parsed = HostInterop.ParseShard "1/3"
                 Expect.isTrue parsed.IsValid "valid"
                 Expect.equal (parsed.Shard.ToString()) "1/3" "renders as I/N"
                 Expect.equal parsed.Error "" "no error"
-                let bad = MonitorCore.ParseShard "x"
+                let bad = HostInterop.ParseShard "x"
                 Expect.isFalse bad.IsValid "invalid"
                 Expect.stringContains bad.Error "I/N" "the reason"
                 Expect.throws (fun () -> bad.Shard |> ignore) "no shard to read"
 
                 Expect.isTrue
-                    (MonitorCore.OwnsEndpoint(parsed.Shard, "web"))
+                    (HostInterop.OwnsEndpoint(parsed.Shard, "web"))
                     "web hashes to shard 1 of 3 (see the pinned vector)"
             }
         ]

@@ -176,10 +176,11 @@ let tests =
                         Expect.equal code 0 $"generated\n{printed}"
 
                         let parsed =
-                            CachetMonitor.Domain.MonitorCore.ParseConfig(File.ReadAllText output, fun _ -> null)
+                            CachetMonitor.Domain.HostInterop.ParseConfig(File.ReadAllText output, fun _ -> null)
 
-                        Expect.isTrue parsed.IsValid $"the generated config is valid: %A{parsed.Errors}"
-                        let names = parsed.Config.Endpoints |> List.map (fun e -> e.Name)
+                        let valid, config = parsed.TryGetConfig()
+                        Expect.isTrue valid $"the generated config is valid: %A{parsed.Errors}"
+                        let names = config.Endpoints |> List.map (fun e -> e.Name)
                         Expect.equal names.Length 25 "every enabled component, across two pages"
                         Expect.isFalse (List.contains "retired" names) "disabled components are skipped"
                         Expect.contains names "service 25" "the second page is read"

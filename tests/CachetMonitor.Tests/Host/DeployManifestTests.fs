@@ -224,7 +224,7 @@ let tests =
                 let name = text "metadata.name" (statefulSet ())
 
                 for ordinal in 0 .. replicas - 1 do
-                    let shard = MonitorCore.ShardOfHostname($"{name}-{ordinal}", replicas)
+                    let shard = HostInterop.ShardOfHostname($"{name}-{ordinal}", replicas)
                     Expect.isTrue shard.IsValid $"pod {ordinal} has a shard"
                     Expect.equal (shard.Shard.ToString()) $"{ordinal}/{replicas}" $"pod {ordinal} is shard {ordinal}"
             }
@@ -240,12 +240,13 @@ let tests =
                 let configText = configMap |> at "data" |> child "config.yml" |> scalar
 
                 let parsed =
-                    MonitorCore.ParseConfig(configText, Func<string, string | null>(fun _ -> null))
+                    HostInterop.ParseConfig(configText, Func<string, string | null>(fun _ -> null))
 
-                Expect.isTrue parsed.IsValid $"the ConfigMap's config is valid: %A{List.ofSeq parsed.Errors}"
+                let valid, config = parsed.TryGetConfig()
+                Expect.isTrue valid $"the ConfigMap's config is valid: %A{List.ofSeq parsed.Errors}"
 
                 Expect.equal
-                    parsed.Config.Cachet.Token
+                    config.Cachet.Token
                     (Providers [ EnvironmentVariable "CACHET_TOKEN" ])
                     "the token is read from $CACHET_TOKEN, nowhere in the ConfigMap"
             }

@@ -1,5 +1,6 @@
-/// `dotnet pack src/Domain.FSharp`: the package's contents and metadata, and the C# example of
-/// docs/using-the-core.md compiled against the packed assembly and run.
+/// `dotnet pack src/Domain.FSharp`: the package's contents and metadata, the C# test project
+/// (tests/Domain.CSharp.Tests) run against the packed package, and the C# example of docs/using-the-core.md built
+/// against it and run.
 module CachetMonitor.Tests.Host.PackageTests
 
 open System
@@ -31,7 +32,8 @@ let private fencedBlocks (info: string) (markdown: string) =
 
 let private usingTheCore = lazy (File.ReadAllText(path "docs/using-the-core.md"))
 
-/// Packs a copy of the project (the clone's own bin/obj stay untouched): the folder and the .nupkg path.
+/// Packs a copy of the project (the clone's own bin/obj stay untouched): the folder and the .nupkg path. The
+/// package folder is `out` in that folder: a NuGet source for the C# consumers below.
 let private packed =
     lazy
         (task {
@@ -60,10 +62,6 @@ let private entries (nupkg: string) =
     use zip = ZipFile.OpenRead nupkg
     zip.Entries |> Seq.map _.FullName |> Set.ofSeq
 
-let private extract (nupkg: string) (entry: string) (destination: string) =
-    use zip = ZipFile.OpenRead nupkg
-    (nonNull (zip.GetEntry entry)).ExtractToFile(destination, true)
-
 let private nuspec (nupkg: string) =
     use zip = ZipFile.OpenRead nupkg
 
@@ -91,20 +89,34 @@ let private nuspec (nupkg: string) =
 
     value, dependencies
 
-let private consumerProject =
-    """<Project Sdk="Microsoft.NET.Sdk">
+/// A C# program of its own on the packed package (found in the folder `source`), with its own package folder so a
+/// re-packed core is never served stale.
+let private consumerProject (source: string) (version: string) =
+    $"""<Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
     <TargetFramework>net10.0</TargetFramework>
     <ImplicitUsings>enable</ImplicitUsings>
     <Nullable>enable</Nullable>
     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+    <RestoreAdditionalProjectSources>{source}</RestoreAdditionalProjectSources>
+    <RestorePackagesPath>packages</RestorePackagesPath>
   </PropertyGroup>
   <ItemGroup>
-    <Reference Include="lib/*.dll" />
+    <PackageReference Include="CachetMonitor.Domain" Version="{version}" />
   </ItemGroup>
 </Project>
 """
+
+/// xunit's summary line: `Total: N, Errors: E, Failed: F, …`.
+let private xunitSummary (output: string) =
+    let m =
+        Text.RegularExpressions.Regex.Match(output, @"Total: (\d+), Errors: (\d+), Failed: (\d+)")
+
+    if m.Success then
+        Some(int m.Groups[1].Value, int m.Groups[2].Value + int m.Groups[3].Value)
+    else
+        None
 
 [<Tests>]
 let tests =
@@ -141,24 +153,45 @@ let tests =
                     "its package dependencies"
             }
 
-            testTask
-                "the C# example of docs/using-the-core.md compiles against the packed assembly and prints what it shows" {
-                let! packDir, nupkg = packed.Value
-                let consumer = Path.Combine(packDir, "consumer")
-                let lib = Path.Combine(consumer, "lib")
-                Directory.CreateDirectory lib |> ignore
-                extract nupkg "lib/net10.0/CachetMonitor.Domain.dll" (Path.Combine(lib, "CachetMonitor.Domain.dll"))
+            testTask "the C# test project passes against the packed package" {
+                let! packDir, _ = packed.Value
+                let project = Path.Combine(packDir, "tests", "Domain.CSharp.Tests")
+                copy (path "tests/Domain.CSharp.Tests") project
+                let source = Path.Combine(packDir, "out")
 
-                // The dependencies, as restored for the tests.
-                for dependency in [ "FSharp.Core"; "FsToolkit.ErrorHandling"; "YamlDotNet" ] do
-                    copy
-                        (Path.Combine(AppContext.BaseDirectory, $"{dependency}.dll"))
-                        (Path.Combine(lib, $"{dependency}.dll"))
+                let! code, output =
+                    runIn
+                        "dotnet"
+                        [ "run"; "--project"; project; $"-p:CorePackageSource={source}" ]
+                        packDir
+                        []
+                        (seconds 300.0)
+
+                Expect.equal code 0 $"the C# tests build and pass\n{output}"
+
+                match xunitSummary output with
+                | Some(total, failed) ->
+                    Expect.equal failed 0 $"no C# test fails\n{output}"
+                    Expect.isGreaterThanOrEqual total 10 "the C# tests ran"
+                | None -> failtest $"xunit printed no summary\n{output}"
+            }
+
+            testTask
+                "the C# example of docs/using-the-core.md builds against the packed package and prints what it shows" {
+                let! packDir, nupkg = packed.Value
+                let value, _ = nuspec nupkg
+                let consumer = Path.Combine(packDir, "consumer")
+                Directory.CreateDirectory consumer |> ignore
 
                 // Nothing from the folders above leaks into this project.
                 File.WriteAllText(Path.Combine(consumer, "Directory.Build.props"), "<Project />")
                 File.WriteAllText(Path.Combine(consumer, "Directory.Packages.props"), "<Project />")
-                File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), consumerProject)
+
+                File.WriteAllText(
+                    Path.Combine(consumer, "Consumer.csproj"),
+                    consumerProject (Path.Combine(packDir, "out")) (Option.get (value "version"))
+                )
+
                 let example = fencedBlocks "csharp" usingTheCore.Value |> List.exactlyOne
                 File.WriteAllText(Path.Combine(consumer, "Program.cs"), example)
                 let config = Path.Combine(consumer, "config.yml")

@@ -814,7 +814,7 @@ let private unexpectedError =
 
             let sync =
                 ComponentSync(
-                    MonitorCore.Plans([ endpoint ])[0],
+                    HostInterop.Plans([ endpoint ])[0],
                     cachet,
                     new CachetWriteGate(quick),
                     quick,
@@ -874,7 +874,7 @@ let private metricsPerMetric =
             let first = EndpointMonitor(endpoints[0], sync)
             let second = EndpointMonitor(endpoints[1], sync)
             cachet.FailBefore <- fun _ -> Some(transient ())
-            sync.Apply(MonitorCore.Adopted(1, []))
+            sync.Apply(HostInterop.Adopted(1, []))
 
             for i in 1..10 do
                 first.OnVerdict(Passed(float i), 1000L + int64 i)

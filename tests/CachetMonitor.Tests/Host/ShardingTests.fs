@@ -82,7 +82,7 @@ let tests =
                 let! (target: TargetServer) = TargetServer.StartAsync()
                 use _ = target
                 let names = [ "api"; "www"; "web"; "db"; "blog"; "status" ]
-                let shard = (MonitorCore.ParseShard "1/3").Shard
+                let shard = (HostInterop.ParseShard "1/3").Shard
                 let owned = names |> List.filter (fun n -> Shard.owns shard n)
                 Expect.isNonEmpty owned "the shard owns some of the names (web and status, per the pinned vector)"
 

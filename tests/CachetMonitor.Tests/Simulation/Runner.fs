@@ -263,7 +263,7 @@ module Runner =
             | sync -> Some sync
 
         let plansOf (specs: EndpointSpec list) =
-            MonitorCore.Plans(specs |> List.map (fun e -> e.Endpoint))
+            HostInterop.Plans(specs |> List.map (fun e -> e.Endpoint))
 
         /// Start-up: a component sync per component, Cachet read for each (CachetSyncService's adoption), then a
         /// resync every ResyncInterval (as its ResyncLoopAsync: the first after the start-up reads).

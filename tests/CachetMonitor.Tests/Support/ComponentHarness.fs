@@ -17,7 +17,7 @@ let componentWith
     (endpoints: Endpoint list)
     =
     ComponentSync(
-        MonitorCore.Plans(endpoints)[0],
+        HostInterop.Plans(endpoints)[0],
         cachet,
         gate,
         options,
@@ -36,12 +36,12 @@ let monitorWith (cachet: ICachetApi) (options: CachetWriteOptions) (gate: Cachet
 let adopt (monitor: EndpointMonitor) (status: ComponentStatus) (incident: Nullable<int>) =
     let incidents =
         if incident.HasValue then
-            [ MonitorCore.SeenIncident(incident.Value, "adopted", true, true, Nullable()) ]
+            [ HostInterop.SeenIncident(incident.Value, "adopted", true, true, Nullable()) ]
         else
             []
 
-    monitor.Component.Apply(MonitorCore.Adopted(MonitorCore.StatusCode status, incidents))
+    monitor.Component.Apply(HostInterop.Adopted(HostInterop.StatusCode status, incidents))
 
 /// Nothing is known of Cachet (a dry run).
 let startUnknown (monitor: EndpointMonitor) =
-    monitor.Component.Apply(MonitorCore.Adopted(0, []))
+    monitor.Component.Apply(HostInterop.Adopted(0, []))

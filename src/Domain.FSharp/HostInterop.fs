@@ -2,20 +2,24 @@ namespace CachetMonitor.Domain
 
 open System
 open System.Collections.Generic
+open System.Diagnostics.CodeAnalysis
+open System.Runtime.InteropServices
 
-/// The outcome of parsing a config, shaped for C#: every error and warning, and the config when valid.
+/// The outcome of parsing a config for the host: every error and warning, and the config when valid.
 [<Sealed>]
-type ConfigParseResult
+type HostConfigResult
     internal
     (config: Config option, errors: ConfigIssue list, warnings: ConfigIssue list, environmentValues: string list) =
     /// True when the config has no errors.
     member _.IsValid = config.IsSome
 
-    /// The parsed config; throws when <see cref="IsValid"/> is false.
-    member _.Config: Config =
+    /// The parsed config, when <see cref="IsValid"/>.
+    member _.TryGetConfig([<Out; MaybeNullWhen(false)>] result: byref<Config>) : bool =
         match config with
-        | Some c -> c
-        | None -> invalidOp "The config is invalid; read Errors instead."
+        | Some c ->
+            result <- c
+            true
+        | None -> false
 
     /// Every error, in document order.
     member _.Errors: IReadOnlyList<ConfigIssue> = errors |> List.toArray :> _
@@ -36,12 +40,15 @@ type ComponentStepResult internal (state: ComponentState, commands: ComponentCom
     /// What must become true in Cachet (or be sent), in order.
     member _.Commands: IReadOnlyList<ComponentCommand> = commands |> List.toArray :> _
 
-/// C#-facing entry points to the core: no F# option, list, Result or function types in the signatures.
+/// The core's entry points for the cachet-monitor host, which works with the F# domain types and executes their
+/// commands literally: the F# functions as .NET methods (no F# option, list, Result or function in the signatures).
+/// Other C# programs use <c>CachetMonitor.Domain.CSharp.MonitorCore</c>, whose types hold no FSharp.Core type at any
+/// depth.
 [<AbstractClass; Sealed>]
-type MonitorCore =
+type HostInterop =
     /// Parses and validates config text; `environment` answers `${VAR}` look-ups (null = unset) and gives the
     /// original's `CACHET_API_URL` override.
-    static member ParseConfig(yaml: string, environment: Func<string, string | null>) : ConfigParseResult =
+    static member ParseConfig(yaml: string, environment: Func<string, string | null>) : HostConfigResult =
         let lookup name =
             match environment.Invoke name with
             | null -> None
@@ -50,8 +57,8 @@ type MonitorCore =
         let loaded = ConfigLoading.load lookup yaml
 
         match loaded.Parsed with
-        | Ok parsed -> ConfigParseResult(Some parsed.Config, [], parsed.Warnings, loaded.EnvironmentValues)
-        | Error errors -> ConfigParseResult(None, errors, loaded.Warnings, loaded.EnvironmentValues)
+        | Ok parsed -> HostConfigResult(Some parsed.Config, [], parsed.Warnings, loaded.EnvironmentValues)
+        | Error errors -> HostConfigResult(None, errors, loaded.Warnings, loaded.EnvironmentValues)
 
     /// Evaluates one observation against the endpoint's expectations.
     static member Evaluate(endpoint: Endpoint, observation: Observation) : Verdict =
@@ -87,11 +94,11 @@ type MonitorCore =
 
     /// The event of the start-up read: the component's status code and its unresolved incidents, newest first.
     static member Adopted(statusCode: int, incidents: IEnumerable<SeenIncident>) : ComponentEvent =
-        ComponentEvent.Adopted(MonitorCore.View(statusCode, incidents))
+        ComponentEvent.Adopted(HostInterop.View(statusCode, incidents))
 
     /// The event of a periodic re-read, taken when the component's `Version` was `version`.
     static member Resynced(statusCode: int, incidents: IEnumerable<SeenIncident>, version: int) : ComponentEvent =
-        ComponentEvent.Resynced(MonitorCore.View(statusCode, incidents), version)
+        ComponentEvent.Resynced(HostInterop.View(statusCode, incidents), version)
 
     static member private View(statusCode: int, incidents: IEnumerable<SeenIncident>) : CachetView =
         {
