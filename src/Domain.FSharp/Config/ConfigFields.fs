@@ -21,7 +21,7 @@ module internal ConfigFields =
     /// The table's row for a key the readers read (the table is the only place keys are described).
     let private spec (section: Section) key =
         section.Kind
-        |> Option.bind (fun kind -> ConfigKeys.tryFind kind key)
+        |> Option.bind (fun kind -> ConfigKeyTable.tryFind kind key)
         |> Option.defaultWith (fun () ->
             // Unreachable: every reader reads rows of the table; any parse would fail here first.
             invalidOp $"config key %s{key} of %A{section.Kind} is not in the key table")

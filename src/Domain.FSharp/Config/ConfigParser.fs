@@ -32,7 +32,7 @@ module ConfigParser =
             Position = { Line = 1; Column = 1 }
             Entries = []
             Kind = Some ConfigSection.Root
-            Known = ConfigKeys.namesFor ConfigSection.Root None
+            Known = ConfigKeyTable.namesFor ConfigSection.Root None
         }
 
     let private config lookup environment (top: Section) : Validation<Config, ConfigIssue> =

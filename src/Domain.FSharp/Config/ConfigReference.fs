@@ -71,7 +71,7 @@ module ConfigReference =
         [
             "| key | type | required | default | meaning |"
             "|---|---|---|---|---|"
-            yield! ConfigKeys.inSection section |> List.map row
+            yield! ConfigKeyTable.inSection section |> List.map row
         ]
         |> String.concat "\n"
 

@@ -209,7 +209,7 @@ module ConfigSchema =
                 ]
 
     let private sectionSchema (section: ConfigSection) : JsonNode =
-        let keys = ConfigKeys.inSection section
+        let keys = ConfigKeyTable.inSection section
         let properties = obj (keys |> List.map (fun k -> k.Name, property k))
 
         let always =

@@ -42,7 +42,7 @@ module internal ConfigWarnings =
             match knownType lookup types found with
             | None -> unknownKeys Set.empty found
             | Some typeName ->
-                let known = ConfigKeys.namesFor kind (Some typeName)
+                let known = ConfigKeyTable.namesFor kind (Some typeName)
                 let others = found.Known |> List.filter (fun key -> not (List.contains key known))
 
                 [

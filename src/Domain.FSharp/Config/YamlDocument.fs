@@ -293,7 +293,7 @@ module internal YamlDocument =
                     Kind = kind
                     Known =
                         kind
-                        |> Option.map (fun kind -> ConfigKeys.namesFor kind None)
+                        |> Option.map (fun kind -> ConfigKeyTable.namesFor kind None)
                         |> Option.defaultValue []
                 }
         | _ -> None

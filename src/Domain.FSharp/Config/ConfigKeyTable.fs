@@ -1,0 +1,339 @@
+namespace CachetMonitor.Domain
+
+/// The table of every config key: the only place a key is described. The parser reads it (known keys, required
+/// keys, defaults), and the reference docs and the JSON Schema are made from it.
+[<RequireQualifiedAccess>]
+module ConfigKeyTable =
+    let private key section name keyType required origin doc =
+        {
+            Section = section
+            Name = name
+            Type = keyType
+            Required = required
+            Default = None
+            AppliesTo = []
+            Doc = doc
+            Origin = origin
+        }
+
+    let private optional section name keyType origin defaultText doc =
+        { key section name keyType false origin doc with
+            Default = defaultText
+        }
+
+    let private ours = Added "0.1.0"
+
+    let private severity = KeyType.Choice(ConfigKeys.Severities, true)
+
+    /// Every key, section by section, in the order the reference lists them.
+    let all: ConfigKey list =
+        [
+            key
+                ConfigSection.Root
+                "endpoints"
+                (KeyType.ListOfSections(ConfigSection.Endpoint, 1))
+                true
+                Original
+                "The URLs to watch; at least one."
+            key
+                ConfigSection.Root
+                "cachet"
+                (KeyType.SectionOf ConfigSection.Cachet)
+                true
+                Original
+                "Where Cachet is and how to authenticate."
+            optional
+                ConfigSection.Root
+                "webhooks"
+                (KeyType.ListOfSections(ConfigSection.Webhook, 0))
+                Original
+                (Some "[]")
+                "Called on every incident event of every component with a `CREATE_INCIDENT` endpoint."
+            optional
+                ConfigSection.Root
+                "messages"
+                (KeyType.SectionOf ConfigSection.Messages)
+                Original
+                None
+                "Incident title templates."
+
+            key
+                ConfigSection.Cachet
+                "api_url"
+                KeyType.HttpUrl
+                true
+                Original
+                "The API base including `/api/v1`; a trailing `/` is dropped. `CACHET_API_URL` (non-empty) replaces it, and then the key may be left out. Redirects are not followed: a Cachet that answers 3xx is a start-up error naming the `Location` and the `api_url` to use (the token is never sent elsewhere); a 404 names the URL requested and says when `/api/v1` is missing. User-info is sent as Basic auth and never shown."
+            key
+                ConfigSection.Cachet
+                "token"
+                KeyType.TokenValue
+                true
+                Original
+                "The API token (`X-Cachet-Token`): a string, one token provider mapping, or a list of providers tried in order (the first non-empty value wins). `CACHET_TOKEN` (non-empty) replaces a string token, and then the key may be left out."
+            optional
+                ConfigSection.Cachet
+                "resync_interval"
+                (KeyType.Seconds ConfigKeys.MaxResyncSeconds)
+                ours
+                (Some "300")
+                "How often the statuses and unresolved incidents of the monitored components are re-read from Cachet (a reload keeps the running interval)."
+
+            { key
+                  ConfigSection.TokenProvider
+                  "type"
+                  (KeyType.Choice(ConfigKeys.ProviderTypes, false))
+                  true
+                  Original
+                  "Where the token comes from." with
+                AppliesTo = []
+            }
+            { key
+                  ConfigSection.TokenProvider
+                  "value"
+                  KeyType.Text
+                  true
+                  Original
+                  "`ENVIRONMENT_VARIABLE`: the variable's name (empty counts as nothing); `TOKEN`: the token itself." with
+                AppliesTo = [ "ENVIRONMENT_VARIABLE"; "TOKEN" ]
+            }
+            { key ConfigSection.TokenProvider "secret_name" KeyType.Text true Original "The name of the JSON secret." with
+                AppliesTo = [ "AWS_SECRETS_MANAGER" ]
+            }
+            { key
+                  ConfigSection.TokenProvider
+                  "secret_key"
+                  KeyType.Text
+                  true
+                  Original
+                  "The field of the secret that holds the token." with
+                AppliesTo = [ "AWS_SECRETS_MANAGER" ]
+            }
+            { key ConfigSection.TokenProvider "region" KeyType.Text true Original "The AWS region of the secret." with
+                AppliesTo = [ "AWS_SECRETS_MANAGER" ]
+            }
+
+            key
+                ConfigSection.Endpoint
+                "name"
+                KeyType.Text
+                true
+                Original
+                "Shown in logs, usable in titles as `{name}`; unique (reload, metrics and shards tell endpoints apart by it)."
+            key
+                ConfigSection.Endpoint
+                "url"
+                KeyType.HttpUrl
+                true
+                Original
+                "The URL probed. Templates see the value as written. User-info (`http://user:pass@host/`) is sent as Basic auth (unless `header` sets `Authorization`) and shown as `http://***@host/` everywhere: incident messages, webhooks, logs, `check`."
+            key
+                ConfigSection.Endpoint
+                "method"
+                KeyType.Text
+                true
+                Original
+                "HTTP method, sent upper-cased; shown as written."
+            key
+                ConfigSection.Endpoint
+                "timeout"
+                (KeyType.SecondsOrZero ConfigKeys.MaxTimeoutSeconds)
+                true
+                Original
+                "Time allowed for the response. `0` or empty mean 1 second, with a warning (as the original did)."
+            key
+                ConfigSection.Endpoint
+                "frequency"
+                (KeyType.SecondsOrZero ConfigKeys.MaxFrequencySeconds)
+                true
+                Original
+                "Seconds between checks (fixed rate). `0` or empty mean 1 second, with a warning (the original checked as fast as it could)."
+            key
+                ConfigSection.Endpoint
+                "component_id"
+                (KeyType.WholeNumber(1, ConfigKeys.MaxId))
+                true
+                Original
+                "The Cachet component this endpoint drives."
+            key
+                ConfigSection.Endpoint
+                "expectation"
+                (KeyType.ListOfSections(ConfigSection.Expectation, 1))
+                true
+                Original
+                "What a good response looks like."
+            optional
+                ConfigSection.Endpoint
+                "header"
+                (KeyType.MapOf KeyType.AsciiText)
+                Original
+                (Some "{}")
+                "Request headers; non-string values are written as text. Names must be HTTP tokens; values must be printable ASCII (encode others, e.g. percent-encoding or RFC 8187). Values of headers named `Authorization`, `Cookie` or containing `token`, `key`, `secret` or `password` are masked in all output."
+            optional
+                ConfigSection.Endpoint
+                "insecure"
+                KeyType.Flag
+                Original
+                (Some "false")
+                "Skip TLS certificate checks (honoured always, not only with `header`)."
+            optional
+                ConfigSection.Endpoint
+                "allowed_fails"
+                (KeyType.CountOrNegative ConfigKeys.MaxCheckCount)
+                Original
+                (Some "0")
+                "Failures tolerated before the status/incident is pushed. A negative value (which the original ran) means 0, with a warning."
+            optional
+                ConfigSection.Endpoint
+                "success_threshold"
+                (KeyType.WholeNumber(1, ConfigKeys.MaxCheckCount))
+                ours
+                (Some "1")
+                "Consecutive passing checks needed to recover."
+            optional
+                ConfigSection.Endpoint
+                "metric_id"
+                (KeyType.WholeNumber(1, ConfigKeys.MaxId))
+                Original
+                None
+                "The Cachet metric for `PUSH_METRICS`."
+            optional
+                ConfigSection.Endpoint
+                "latency_unit"
+                (KeyType.Choice(ConfigKeys.LatencyUnits, true))
+                Original
+                (Some "s")
+                "Unit of pushed metric points only (an unknown unit without `PUSH_METRICS` is a warning). Points are rounded to the microsecond in that unit (3 decimals in `ms`, 6 in `s`, 8 in `m`, 10 in `h`)."
+            optional
+                ConfigSection.Endpoint
+                "action"
+                (KeyType.ListOf(KeyType.Choice(ConfigKeys.Actions, false), 0))
+                Original
+                (Some "[]")
+                "What may change in Cachet; order does not matter."
+            optional
+                ConfigSection.Endpoint
+                "public_incidents"
+                KeyType.Flag
+                Original
+                (Some "true")
+                "Incident visibility (the original crashed without it)."
+            optional
+                ConfigSection.Endpoint
+                "body"
+                KeyType.Text
+                ours
+                None
+                "Request body, sent as written (UTF-8, `text/plain` unless a `header` sets `Content-Type`)."
+            optional ConfigSection.Endpoint "on_timeout" severity ours (Some "PERFORMANCE") "Severity of a time-out."
+            optional
+                ConfigSection.Endpoint
+                "on_unreachable"
+                severity
+                ours
+                (Some "PARTIAL")
+                "Severity of a connection failure."
+
+            key
+                ConfigSection.Expectation
+                "type"
+                (KeyType.Choice(ConfigKeys.ExpectationTypes, false))
+                true
+                Original
+                "The kind of check; each type has its own parameter."
+            optional
+                ConfigSection.Expectation
+                "incident"
+                severity
+                Original
+                None
+                "The severity of a failure (default: `PARTIAL`, `PERFORMANCE` for `LATENCY`)."
+            { key
+                  ConfigSection.Expectation
+                  "status_range"
+                  KeyType.StatusRanges
+                  true
+                  Original
+                  "`HTTP_STATUS`: passes when the status code is in the range (upper bound exclusive) or any listed item." with
+                AppliesTo = [ "HTTP_STATUS" ]
+            }
+            { key
+                  ConfigSection.Expectation
+                  "threshold"
+                  (KeyType.Seconds System.Double.MaxValue)
+                  true
+                  Original
+                  "`LATENCY`: passes when latency ≤ threshold seconds." with
+                AppliesTo = [ "LATENCY" ]
+            }
+            { key
+                  ConfigSection.Expectation
+                  "regex"
+                  KeyType.RegexText
+                  true
+                  Original
+                  "`REGEX`: passes when the pattern matches anywhere in the body (`.` matches newlines; Python's `(?P<n>…)` is translated)." with
+                AppliesTo = [ "REGEX" ]
+            }
+
+            key
+                ConfigSection.Webhook
+                "url"
+                KeyType.TemplateText
+                true
+                Original
+                "Called with POST; an http(s) URL template with `{title}` and `{message}` only."
+            optional
+                ConfigSection.Webhook
+                "params"
+                (KeyType.MapOf KeyType.Text)
+                Original
+                (Some "{}")
+                "Added to the query string (templates; `null` values left out)."
+            optional
+                ConfigSection.Webhook
+                "json"
+                KeyType.Flag
+                ours
+                (Some "false")
+                "Send `params` as a JSON body instead of the query string."
+
+            optional
+                ConfigSection.Messages
+                "incident_outage"
+                KeyType.TemplateText
+                Original
+                (Some "\"{name} is unavailable\"")
+                "Title for statuses 3 and 4."
+            optional
+                ConfigSection.Messages
+                "incident_performance"
+                KeyType.TemplateText
+                Original
+                (Some "\"{name} has degraded performance\"")
+                "Title for status 2 (the README's misspelling `incident_performace` is read too, with a warning)."
+            optional
+                ConfigSection.Messages
+                "incident_operational"
+                KeyType.TemplateText
+                Original
+                (Some "\"{name} is operational\"")
+                "Title for status 1."
+        ]
+
+    /// The keys of a section.
+    let inSection section =
+        all |> List.filter (fun k -> k.Section = section)
+
+    /// The key names a section knows; for a section with `type`s, those of `kind` (every key when `kind` is unknown).
+    let namesFor section (kind: string option) =
+        inSection section
+        |> List.filter (fun k ->
+            match kind with
+            | Some kind -> k.AppliesTo.IsEmpty || List.contains kind k.AppliesTo
+            | None -> true)
+        |> List.map (fun k -> k.Name)
+
+    /// The key `name` of `section`, if the table has it.
+    let tryFind section name =
+        all |> List.tryFind (fun k -> k.Section = section && k.Name = name)
