@@ -149,7 +149,34 @@ let tests =
                     testTask "bad arguments exit 2 with the usage" {
                         let! code, output = run [ "--bogus" ] [] (seconds 30.0)
                         Expect.equal code 2 "exit 2"
-                        Expect.stringContains output "usage:" "prints the usage"
+                        // The generated help says "Usage:".
+                        Expect.stringContains ((output: string).ToLowerInvariant()) "usage:" "prints the usage"
+                    }
+                    testTask "each command has its own generated --help, and help COMMAND prints the same" {
+                        let! code, output = run [ "validate"; "--help" ] [] (seconds 30.0)
+                        Expect.equal code 0 "exit 0"
+                        Expect.stringContains output "cachet-monitor validate [<CONFIG>]" "the command's usage line"
+                        Expect.stringContains output "Print every error and warning" "the command's description"
+                        Expect.isFalse (output.Contains "--dry-run") "not the daemon's options"
+                        let! helpCode, helpOutput = run [ "help"; "validate" ] [] (seconds 30.0)
+                        Expect.equal helpCode 0 "exit 0"
+                        Expect.equal helpOutput output "the same help"
+                        let! runCode, runHelp = run [ "run"; "--help" ] [] (seconds 30.0)
+                        Expect.equal runCode 0 "exit 0"
+                        Expect.stringContains runHelp "--shard-from-hostname <N>" "run's options"
+                    }
+                    testTask "a mistyped command exits 2 and suggests the command" {
+                        let! code, output = run [ "valdate"; "x.yml" ] [] (seconds 30.0)
+                        Expect.equal code 2 "exit 2"
+                        Expect.stringContains output "'valdate': did you mean 'validate'?" "suggests validate"
+                    }
+                    testTask "a mistyped option exits 2 and suggests the option" {
+                        let! code, output = run [ "run"; "--dry-rn"; "x.yml" ] [] (seconds 30.0)
+                        Expect.equal code 2 "exit 2"
+                        Expect.stringContains output "'--dry-rn': did you mean '--dry-run'?" "suggests --dry-run"
+                        let! checkCode, checkOutput = run [ "check"; "--jsn" ] [] (seconds 30.0)
+                        Expect.equal checkCode 2 "exit 2"
+                        Expect.stringContains checkOutput "did you mean '--json'?" "suggests --json"
                     }
                     testTask
                         "generate follows every page, skips disabled components, writes a valid config and never overwrites without --force" {
