@@ -70,6 +70,36 @@ let tests =
                         Expect.isTrue (nonNull generate).Force "force"
                         Expect.equal (List.ofSeq (nonNull generate).Positionals).Length 3 "three"
                     }
+                    test "completion offers the commands, the options of the command and the values of an option" {
+                        let completions (line: string) =
+                            CommandLineSyntax.Root.Parse(line).GetCompletions(line.Length)
+                            |> Seq.map (fun c -> c.Label)
+                            |> List.ofSeq
+
+                        Expect.contains (completions "val") "validate" "a command"
+                        Expect.contains (completions "run --sh") "--shard-from-hostname" "an option of run"
+                        Expect.isFalse (List.contains "--dry-run" (completions "check --")) "not another command's"
+                        Expect.contains (completions "--log-level ") "Warning" "a value"
+                        Expect.equal (completions "--log-format ") [ "json"; "text" ] "the formats"
+                    }
+                    test "a config path may start with @ (no response files)" {
+                        let parsed, error = parse [ "validate"; "@config.yml" ]
+                        Expect.isNull error "no error"
+                        Expect.equal (List.ofSeq (nonNull parsed).Positionals) [ "@config.yml" ] "the path as given"
+                    }
+                    test "help COMMAND and COMMAND --help, --version and version parse to help and version" {
+                        for args, command in
+                            [
+                                [ "--help" ], "help"
+                                [ "validate"; "--help" ], "help"
+                                [ "help"; "run" ], "help"
+                                [ "--version" ], "version"
+                                [ "version" ], "version"
+                            ] do
+                            let parsed, error = parse args
+                            Expect.isNull error $"%A{args} parses"
+                            Expect.equal (nonNull parsed).Command command $"%A{args}"
+                    }
                     test "unknown options, misplaced options and wrong argument counts are errors" {
                         for args in
                             [
@@ -81,6 +111,10 @@ let tests =
                                 [ "--log-level"; "loud" ]
                                 [ "--log-format"; "xml" ]
                                 [ "--log-level" ]
+                                [ "check"; "--jsn" ]
+                                [ "help"; "nothing" ]
+                                [ "--shard"; "0/2"; "--shard-from-hostname"; "2" ]
+                                [ "--listen"; "127.0.0.1:0" ]
                             ] do
                             let parsed, error = parse args
                             Expect.isNull parsed $"%A{args} is rejected"
