@@ -19,6 +19,11 @@ public static class CommandLine
             return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         var arguments = CliArguments.From(result);
+        if (result.CommandResult.Command is RootCommand && arguments.Positionals is [var path] && !File.Exists(path))
+        {
+            // `cachet-monitor valdate`: no such config, and the word looks like a command.
+            WriteSuggestions(result);
+        }
         Func<string, string?> environment = Environment.GetEnvironmentVariable;
         return arguments.Command switch
         {
@@ -40,13 +45,18 @@ public static class CommandLine
         {
             Console.Error.WriteLine($"cachet-monitor: {error}");
         }
+        WriteSuggestions(result);
+        Console.Error.WriteLine();
+        PrintHelp(CommandLineSyntax.Parse([.. CommandPath(result), "--help"]), Console.Error);
+        return ExitCodes.BadArguments;
+    }
+
+    private static void WriteSuggestions(ParseResult result)
+    {
         foreach (var suggestion in Suggestions.For(result))
         {
             Console.Error.WriteLine($"cachet-monitor: {suggestion}");
         }
-        Console.Error.WriteLine();
-        PrintHelp(CommandLineSyntax.Parse([.. CommandPath(result), "--help"]), Console.Error);
-        return ExitCodes.BadArguments;
     }
 
     private static IEnumerable<string> CommandPath(ParseResult result) =>

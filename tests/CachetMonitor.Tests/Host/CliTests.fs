@@ -203,6 +203,10 @@ let tests =
                         let! code, output = run [ "valdate"; "x.yml" ] [] (seconds 30.0)
                         Expect.equal code 2 "exit 2"
                         Expect.stringContains output "'valdate': did you mean 'validate'?" "suggests validate"
+                        // Alone, the word is the daemon's CONFIG: no such file (exit 2), and the hint.
+                        let! aloneCode, alone = run [ "valdate" ] [] (seconds 30.0)
+                        Expect.equal aloneCode 2 $"exit 2\n{alone}"
+                        Expect.stringContains alone "'valdate': did you mean 'validate'?" "suggests validate"
                     }
                     testTask "a mistyped option exits 2 and suggests the option" {
                         let! code, output = run [ "run"; "--dry-rn"; "x.yml" ] [] (seconds 30.0)
