@@ -70,6 +70,36 @@ let tests =
                         Expect.isTrue (nonNull generate).Force "force"
                         Expect.equal (List.ofSeq (nonNull generate).Positionals).Length 3 "three"
                     }
+                    test "completion offers the commands, the options of the command and the values of an option" {
+                        let completions (line: string) =
+                            CommandLineSyntax.Root.Parse(line).GetCompletions(line.Length)
+                            |> Seq.map (fun c -> c.Label)
+                            |> List.ofSeq
+
+                        Expect.contains (completions "val") "validate" "a command"
+                        Expect.contains (completions "run --sh") "--shard-from-hostname" "an option of run"
+                        Expect.isFalse (List.contains "--dry-run" (completions "check --")) "not another command's"
+                        Expect.contains (completions "--log-level ") "Warning" "a value"
+                        Expect.equal (completions "--log-format ") [ "json"; "text" ] "the formats"
+                    }
+                    test "a config path may start with @ (no response files)" {
+                        let parsed, error = parse [ "validate"; "@config.yml" ]
+                        Expect.isNull error "no error"
+                        Expect.equal (List.ofSeq (nonNull parsed).Positionals) [ "@config.yml" ] "the path as given"
+                    }
+                    test "help COMMAND and COMMAND --help, --version and version parse to help and version" {
+                        for args, command in
+                            [
+                                [ "--help" ], "help"
+                                [ "validate"; "--help" ], "help"
+                                [ "help"; "run" ], "help"
+                                [ "--version" ], "version"
+                                [ "version" ], "version"
+                            ] do
+                            let parsed, error = parse args
+                            Expect.isNull error $"%A{args} parses"
+                            Expect.equal (nonNull parsed).Command command $"%A{args}"
+                    }
                     test "unknown options, misplaced options and wrong argument counts are errors" {
                         for args in
                             [
@@ -81,6 +111,10 @@ let tests =
                                 [ "--log-level"; "loud" ]
                                 [ "--log-format"; "xml" ]
                                 [ "--log-level" ]
+                                [ "check"; "--jsn" ]
+                                [ "help"; "nothing" ]
+                                [ "--shard"; "0/2"; "--shard-from-hostname"; "2" ]
+                                [ "--listen"; "127.0.0.1:0" ]
                             ] do
                             let parsed, error = parse args
                             Expect.isNull parsed $"%A{args} is rejected"
@@ -149,7 +183,38 @@ let tests =
                     testTask "bad arguments exit 2 with the usage" {
                         let! code, output = run [ "--bogus" ] [] (seconds 30.0)
                         Expect.equal code 2 "exit 2"
-                        Expect.stringContains output "usage:" "prints the usage"
+                        // The generated help says "Usage:".
+                        Expect.stringContains ((output: string).ToLowerInvariant()) "usage:" "prints the usage"
+                    }
+                    testTask "each command has its own generated --help, and help COMMAND prints the same" {
+                        let! code, output = run [ "validate"; "--help" ] [] (seconds 30.0)
+                        Expect.equal code 0 "exit 0"
+                        Expect.stringContains output "cachet-monitor validate [<CONFIG>]" "the command's usage line"
+                        Expect.stringContains output "Print every error and warning" "the command's description"
+                        Expect.isFalse (output.Contains "--dry-run") "not the daemon's options"
+                        let! helpCode, helpOutput = run [ "help"; "validate" ] [] (seconds 30.0)
+                        Expect.equal helpCode 0 "exit 0"
+                        Expect.equal helpOutput output "the same help"
+                        let! runCode, runHelp = run [ "run"; "--help" ] [] (seconds 30.0)
+                        Expect.equal runCode 0 "exit 0"
+                        Expect.stringContains runHelp "--shard-from-hostname <N>" "run's options"
+                    }
+                    testTask "a mistyped command exits 2 and suggests the command" {
+                        let! code, output = run [ "valdate"; "x.yml" ] [] (seconds 30.0)
+                        Expect.equal code 2 "exit 2"
+                        Expect.stringContains output "'valdate': did you mean 'validate'?" "suggests validate"
+                        // Alone, the word is the daemon's CONFIG: no such file (exit 2), and the hint.
+                        let! aloneCode, alone = run [ "valdate" ] [] (seconds 30.0)
+                        Expect.equal aloneCode 2 $"exit 2\n{alone}"
+                        Expect.stringContains alone "'valdate': did you mean 'validate'?" "suggests validate"
+                    }
+                    testTask "a mistyped option exits 2 and suggests the option" {
+                        let! code, output = run [ "run"; "--dry-rn"; "x.yml" ] [] (seconds 30.0)
+                        Expect.equal code 2 "exit 2"
+                        Expect.stringContains output "'--dry-rn': did you mean '--dry-run'?" "suggests --dry-run"
+                        let! checkCode, checkOutput = run [ "check"; "--jsn" ] [] (seconds 30.0)
+                        Expect.equal checkCode 2 "exit 2"
+                        Expect.stringContains checkOutput "did you mean '--json'?" "suggests --json"
                     }
                     testTask
                         "generate follows every page, skips disabled components, writes a valid config and never overwrites without --force" {
