@@ -16,11 +16,8 @@ namespace CachetMonitor.Host.Cachet;
 /// </summary>
 public sealed class CachetClient : ICachetApi
 {
-    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
-    private readonly HttpClient http;
     private readonly string baseUrl;
-    private readonly string token;
-    private readonly TimeProvider time;
+    private readonly CachetHttp transport;
 
     /// <summary>Creates a client.</summary>
     /// <param name="http">The HTTP client (its <c>Timeout</c> bounds each call).</param>
@@ -30,13 +27,9 @@ public sealed class CachetClient : ICachetApi
     /// <exception cref="ArgumentException">When <paramref name="apiBaseUrl"/> is not an absolute http(s) URL.</exception>
     public CachetClient(HttpClient http, string apiBaseUrl, string token, TimeProvider? time = null)
     {
-        var trimmed = apiBaseUrl.TrimEnd('/');
-        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            throw new ArgumentException("The Cachet API URL must be an absolute http or https URL.", nameof(apiBaseUrl));
-        this.http = http;
-        this.token = token;
-        this.time = time ?? TimeProvider.System;
-        baseUrl = trimmed;
+        baseUrl = CachetHttp.CheckedBase(apiBaseUrl, nameof(apiBaseUrl));
+        transport = new CachetHttp(
+            http, baseUrl, request => request.Headers.TryAddWithoutValidation("X-Cachet-Token", token), time ?? TimeProvider.System);
     }
 
     /// <summary>The API base URL without a trailing <c>/</c>.</summary>
@@ -48,15 +41,15 @@ public sealed class CachetClient : ICachetApi
     /// <summary><c>GET /components/{id}</c>.</summary>
     public async Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct)
     {
-        var root = await SendAsync(HttpMethod.Get, $"/components/{id}", null, $"component {id}", ct);
-        return Read(root, $"/components/{id}", data => CachetData.Component(data));
+        var root = await transport.SendAsync(HttpMethod.Get, $"/components/{id}", null, $"component {id}", ct);
+        return CachetHttp.Read(root, $"/components/{id}", data => CachetData.Component(data));
     }
 
     /// <summary><c>GET /metrics/{id}</c>.</summary>
     public async Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct)
     {
-        var root = await SendAsync(HttpMethod.Get, $"/metrics/{id}", null, $"metric {id}", ct);
-        return Read(root, $"/metrics/{id}", data => CachetData.Metric(data));
+        var root = await transport.SendAsync(HttpMethod.Get, $"/metrics/{id}", null, $"metric {id}", ct);
+        return CachetHttp.Read(root, $"/metrics/{id}", data => CachetData.Metric(data));
     }
 
     /// <summary>The newest unresolved incident (status &lt; 4) of a component, or null: see <see cref="ListUnresolvedIncidentsAsync"/>.</summary>
@@ -117,8 +110,8 @@ public sealed class CachetClient : ICachetApi
     private async Task<(CachetIncident[] Incidents, bool Complete)> ListIncidentsAsync(
         string path, int perPage, string resource, CancellationToken ct)
     {
-        var root = await SendAsync(HttpMethod.Get, path, null, resource, ct);
-        return Read(root, path, data =>
+        var root = await transport.SendAsync(HttpMethod.Get, path, null, resource, ct);
+        return CachetHttp.Read(root, path, data =>
         {
             var incidents = CachetData.Array(data, "incidents").Select(CachetData.Incident).ToArray();
             var complete = CachetData.TotalPages(root) is { } pages ? pages <= 1 : incidents.Length < perPage;
@@ -128,7 +121,7 @@ public sealed class CachetClient : ICachetApi
 
     /// <summary><c>PUT /components/{cid}</c> with <c>status</c> only.</summary>
     public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
-        SendAsync(HttpMethod.Put, $"/components/{componentId}", new JsonObject { ["status"] = status }, $"component {componentId}", ct);
+        transport.SendAsync(HttpMethod.Put, $"/components/{componentId}", new JsonObject { ["status"] = status }, $"component {componentId}", ct);
 
     /// <summary>
     /// <c>POST /incidents</c> with <c>status=1</c> and <c>notify=true</c>; Cachet also sets the component's status to
@@ -146,14 +139,13 @@ public sealed class CachetClient : ICachetApi
     public async Task<int> CreateIncidentAsync(
         string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
     {
-        if (monitorTag is not null && !CachetIncident.IsValidMonitorTag(monitorTag))
-            throw new ArgumentException("An incident tag must be 1 to 100 of A-Z a-z 0-9 . _ : / @ + = - and not \"0\".", nameof(monitorTag));
+        CachetIncident.CheckTag(monitorTag, nameof(monitorTag));
         var body = OpenIncidentBody(name, message, componentId, componentStatus, visible);
         body["notify"] = true;
         if (monitorTag is not null)
             body["meta"] = new JsonObject { [CachetIncident.MonitorTagKey] = monitorTag };
-        var root = await SendAsync(HttpMethod.Post, "/incidents", body, "incidents", ct);
-        return Read(root, "/incidents", data => CachetData.Int(CachetData.Object(data, "incident"), "id"));
+        var root = await transport.SendAsync(HttpMethod.Post, "/incidents", body, "incidents", ct);
+        return CachetHttp.Read(root, "/incidents", data => CachetData.Int(CachetData.Object(data, "incident"), "id"));
     }
 
     /// <summary>
@@ -166,12 +158,12 @@ public sealed class CachetClient : ICachetApi
     {
         try
         {
-            await PostUpdateAsync(incidentId, 1, message, ct);
+            await transport.PostIncidentUpdateAsync(incidentId, 1, message, ct);
         }
         catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound)
         {
             var body = OpenIncidentBody(name, message, componentId, componentStatus, visible);
-            await SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
+            await transport.SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
         }
     }
 
@@ -184,7 +176,7 @@ public sealed class CachetClient : ICachetApi
     {
         try
         {
-            await PostUpdateAsync(incidentId, 4, message, ct);
+            await transport.PostIncidentUpdateAsync(incidentId, 4, message, ct);
             return true;
         }
         catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound)
@@ -192,7 +184,7 @@ public sealed class CachetClient : ICachetApi
             try
             {
                 var body = new JsonObject { ["status"] = 4, ["visible"] = visible };
-                await SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
+                await transport.SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
                 return true;
             }
             catch (CachetApiException gone) when (gone.Kind == CachetApiErrorKind.NotFound)
@@ -206,12 +198,8 @@ public sealed class CachetClient : ICachetApi
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="value"/> is NaN or infinite.</exception>
     public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct)
     {
-        var body = new JsonObject
-        {
-            ["value"] = JsonNode.Parse(CachetNumber.PlainDecimal(value)),
-            ["timestamp"] = unixSeconds,
-        };
-        return SendAsync(HttpMethod.Post, $"/metrics/{metricId}/points", body, $"metric {metricId}", ct);
+        return transport.SendAsync(
+            HttpMethod.Post, $"/metrics/{metricId}/points", CachetNumber.PointBody(value, unixSeconds), $"metric {metricId}", ct);
     }
 
     /// <summary>Components per page of <see cref="ListComponentsAsync"/> (Cachet 2.x sets no upper bound).</summary>
@@ -227,8 +215,8 @@ public sealed class CachetClient : ICachetApi
         for (var page = 1; ; page++)
         {
             var path = $"/components?per_page={ListPageSize}&page={page}";
-            var root = await SendAsync(HttpMethod.Get, path, null, "components", ct);
-            var (components, more) = Read(root, path, data =>
+            var root = await transport.SendAsync(HttpMethod.Get, path, null, "components", ct);
+            var (components, more) = CachetHttp.Read(root, path, data =>
             {
                 var list = CachetData.Array(data, "components").Select(CachetData.Component).ToArray();
                 var next = root["meta"]?["pagination"]?["links"]?["next_page"];
@@ -242,7 +230,7 @@ public sealed class CachetClient : ICachetApi
     }
 
     /// <summary><c>GET /ping</c>.</summary>
-    public Task PingAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "/ping", null, "ping", ct);
+    public Task PingAsync(CancellationToken ct) => transport.SendAsync(HttpMethod.Get, "/ping", null, "ping", ct);
 
     /// <summary>The fields of an open (status 1) incident linked to its component.</summary>
     private static JsonObject OpenIncidentBody(string name, string message, int componentId, int componentStatus, bool visible) =>
@@ -255,106 +243,4 @@ public sealed class CachetClient : ICachetApi
             ["component_id"] = componentId,
             ["component_status"] = componentStatus,
         };
-
-    private Task<JsonObject> PostUpdateAsync(int incidentId, int status, string message, CancellationToken ct) =>
-        SendAsync(
-            HttpMethod.Post,
-            $"/incidents/{incidentId}/updates",
-            new JsonObject { ["status"] = status, ["message"] = message },
-            $"incident {incidentId}",
-            ct);
-
-    /// <summary>Reads <c>data</c> of a success answer; a wrong shape is a <see cref="CachetApiErrorKind.MalformedResponse"/>.</summary>
-    private static T Read<T>(JsonObject root, string path, Func<JsonNode?, T> read)
-    {
-        try
-        {
-            return read(root["data"]);
-        }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException)
-        {
-            throw new CachetApiException(
-                CachetApiErrorKind.MalformedResponse, $"Cachet answered with an unexpected shape: {e.Message} ({Call(path)})");
-        }
-    }
-
-    /// <summary>One attempt; returns the JSON object of a 2xx answer that has <c>data</c>, or throws classified.</summary>
-    private async Task<JsonObject> SendAsync(
-        HttpMethod method, string path, JsonObject? body, string resource, CancellationToken ct)
-    {
-        var call = $"{method} {Call(path)}";
-        using var request = new HttpRequestMessage(method, baseUrl + path);
-        request.Headers.Accept.Add(Json);
-        request.Headers.TryAddWithoutValidation("X-Cachet-Token", token);
-        if (body is not null)
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-
-        byte[] answer;
-        HttpStatusCode status;
-        TimeSpan? retryAfter;
-        try
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-            status = response.StatusCode;
-            retryAfter = RetryAfterHeader.Parse(FirstValue(response.Headers, "Retry-After"), time.GetUtcNow());
-            // Bytes, not ReadAsStringAsync: that throws on a charset it does not know, and JSON is UTF-8 anyway.
-            answer = await response.Content.ReadAsByteArrayAsync(ct);
-        }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new CachetApiException(CachetApiErrorKind.Timeout, $"Cachet did not answer in time ({call})", innerException: e);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            throw new CachetApiException(
-                CachetApiErrorKind.Transport, $"Cachet is unreachable: {Reason(e)} ({call})", innerException: e);
-        }
-
-        var code = (int)status;
-        if (code is < 200 or > 299)
-            throw Failure(code, answer, retryAfter, resource, call);
-        if (code == 204)
-            return [];
-        string reason;
-        try
-        {
-            if (CachetAnswer.Parse(answer) is JsonObject root && root.ContainsKey("data"))
-                return root;
-            reason = "not an object with data";
-        }
-        catch (FormatException e)
-        {
-            reason = e.Message;
-        }
-
-        throw new CachetApiException(
-            CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object: {reason} ({call})", code);
-    }
-
-    private static CachetApiException Failure(int code, byte[] body, TimeSpan? retryAfter, string resource, string call) =>
-        code switch
-        {
-            401 => new(CachetApiErrorKind.Unauthorized, $"Cachet rejected the API token ({call})", code),
-            404 => new(CachetApiErrorKind.NotFound, $"{resource} not found ({call})", code),
-            400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {CachetAnswer.ErrorDetails(body)} ({call})", code),
-            429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, retryAfter),
-            503 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code, retryAfter),
-            >= 500 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code),
-            _ => new(CachetApiErrorKind.UnexpectedStatus, $"Cachet answered HTTP {code} ({call})", code),
-        };
-
-    /// <summary>A header's first raw value: the typed parser would drop a value it cannot read, and cap nothing.</summary>
-    private static string? FirstValue(HttpResponseHeaders headers, string name) =>
-        headers.NonValidated.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static string Reason(Exception e) => e switch
-    {
-        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "the host name does not resolve",
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "the connection failed",
-        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "the TLS handshake failed",
-        HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "the connection closed before the answer",
-        _ => e.Message,
-    };
-
-    private static string Call(string path) => "/" + path.TrimStart('/').Split('?')[0];
 }

@@ -147,7 +147,7 @@ public sealed class CachetSyncService(
     }
 
     private static SeenIncident Seen(CachetIncident incident) =>
-        MonitorCore.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, null);
+        MonitorCore.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, incident.ComponentStatus);
 
     /// <summary>
     /// With many components, every component in a few paged calls instead of one call each. Any failure, or a

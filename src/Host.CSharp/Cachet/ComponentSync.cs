@@ -434,7 +434,10 @@ public sealed class ComponentSync(
                 var id = await gate.RunAsync(
                     c => cachet.CreateIncidentAsync(redact(create.Title), redact(create.Message), componentId,
                         MonitorCore.StatusCode(create.ComponentStatus), create.Visible, create.Tag, c), ct).ConfigureAwait(false);
-                LastStatusWritten = MonitorCore.StatusCode(create.ComponentStatus);
+                if (cachet.IncidentsSetComponentStatus)
+                {
+                    LastStatusWritten = MonitorCore.StatusCode(create.ComponentStatus);
+                }
                 logger.Log(Written, "Cachet: opened incident {IncidentId} \"{Title}\" on component {ComponentId}", id, redact(create.Title), componentId);
                 return ComponentEvent.NewIncidentOpened(create.Write, id);
             case ComponentCommand.UpdateIncident update:
@@ -443,17 +446,22 @@ public sealed class ComponentSync(
                     c => cachet.UpdateIncidentAsync(change.IncidentId, redact(change.Title), redact(change.Message), componentId,
                         MonitorCore.StatusCode(change.ComponentStatus), change.Visible, c), ct).ConfigureAwait(false);
                 // Cachet 2.4's incident updates leave the component alone: the status the update implies is set with it.
-                var changedTo = MonitorCore.StatusCode(change.ComponentStatus);
-                await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, changedTo, c), ct).ConfigureAwait(false);
-                LastStatusWritten = changedTo;
+                // On Cachet 3 the incident's impact stands; the component's own status moves only by SetStatus.
+                if (cachet.IncidentsSetComponentStatus)
+                {
+                    var changedTo = MonitorCore.StatusCode(change.ComponentStatus);
+                    await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, changedTo, c), ct).ConfigureAwait(false);
+                    LastStatusWritten = changedTo;
+                }
                 logger.Log(Written, "Cachet: incident {IncidentId} updated to \"{Title}\"", change.IncidentId, redact(change.Title));
                 return ComponentEvent.NewIncidentWritten(change.Write);
             case ComponentCommand.ResolveIncident resolve:
                 var fix = resolve.Item;
                 var found = await gate.RunAsync(c => cachet.ResolveIncidentAsync(fix.IncidentId, redact(fix.Message), fix.Visible, c), ct).ConfigureAwait(false);
-                if (fix.ComponentStatus is { } then)
+                if (fix.ComponentStatus is { } then && cachet.IncidentsSetComponentStatus)
                 {
                     // Cachet 2.x leaves the component alone when an incident is fixed: the resolve carries the status to set.
+                    // On Cachet 3 the impact ends with the incident, and the baseline is ours only through SetStatus.
                     var code = MonitorCore.StatusCode(then.Value);
                     await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, code, c), ct).ConfigureAwait(false);
                     LastStatusWritten = code;
