@@ -51,7 +51,7 @@ type MonitorCore =
 
         match loaded.Parsed with
         | Ok parsed -> ConfigParseResult(Some parsed.Config, [], parsed.Warnings, loaded.EnvironmentValues)
-        | Error errors -> ConfigParseResult(None, errors, [], loaded.EnvironmentValues)
+        | Error errors -> ConfigParseResult(None, errors, loaded.Warnings, loaded.EnvironmentValues)
 
     /// Evaluates one observation against the endpoint's expectations.
     static member Evaluate(endpoint: Endpoint, observation: Observation) : Verdict =

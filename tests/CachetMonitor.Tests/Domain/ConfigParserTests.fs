@@ -424,7 +424,7 @@ let private valueTests =
                     "defaults: &defaults\n  method: GET\n  timeout: 3\n  frequency: 60\n  expectation: [{type: HTTP_STATUS, status_range: 200}]\n"
                     + "endpoints:\n  - <<: *defaults\n    name: a\n    url: a.example\n    component_id: 1\n"
                     + "  - <<: *defaults\n    name: b\n    url: b.example\n    component_id: 2\n    timeout: 9\n"
-                    + "cachet: {api_url: https://s.example, token: t}\n"
+                    + "cachet: {api_url: https://s.example/api/v1, token: t}\n"
 
                 let parsed = parseOk text
                 Expect.equal (parsed.Config.Endpoints |> List.map _.TimeoutSeconds) [ 3.0; 9.0 ] "explicit keys win"
@@ -452,7 +452,7 @@ let private ruleTests =
             }
 
             test "an empty endpoints list is rejected" {
-                let text = "endpoints: []\ncachet: {api_url: https://s.example, token: t}\n"
+                let text = "endpoints: []\ncachet: {api_url: https://s.example/api/v1, token: t}\n"
                 expectIssue (singleError text) "endpoints" (at 1 12) "must list at least one endpoint"
             }
 
@@ -481,7 +481,7 @@ let private ruleTests =
 
             test "missing mandatory keys are reported together at the endpoint" {
                 let text =
-                    "endpoints:\n  - name: api\n    frequency: 5\ncachet: {api_url: https://s.example, token: t}\n"
+                    "endpoints:\n  - name: api\n    frequency: 5\ncachet: {api_url: https://s.example/api/v1, token: t}\n"
 
                 let issues = errors text
 
@@ -523,11 +523,14 @@ let private ruleTests =
                             "soon",
                             "\"soon\" must be a positive number of seconds"
                             "a timeout over a day is rejected", "timeout", "90000", "must be at most 86400 seconds"
-                            "a zero frequency is rejected", "frequency", "0", "must be a positive number of seconds"
-                            "a non-boolean insecure is rejected", "insecure", "maybe", "must be true or false"
-                            "negative allowed_fails are rejected",
-                            "allowed_fails",
+                            "a negative frequency is rejected",
+                            "frequency",
                             "-1",
+                            "must be a positive number of seconds"
+                            "a non-boolean insecure is rejected", "insecure", "maybe", "must be true or false"
+                            "a fractional allowed_fails is rejected",
+                            "allowed_fails",
+                            "1.5",
                             "must be a whole number from 0 to 1000000"
                             "a zero success_threshold is rejected",
                             "success_threshold",
@@ -558,10 +561,6 @@ let private ruleTests =
                             "99999999999999999999",
                             "must be a positive whole number"
                             "a zero metric_id is rejected", "metric_id", "0", "must be a positive whole number"
-                            "an unknown latency unit is rejected",
-                            "latency_unit",
-                            "sec",
-                            "\"sec\" is not a latency unit"
                             "an unknown severity is rejected",
                             "on_unreachable",
                             "CRITICAL",
@@ -726,7 +725,7 @@ let private ruleTests =
                 let text =
                     "endpoints:\n  - {name: a, url: a.example, method: GET, timeout: 1, frequency: 5, component_id: 1, team: x, expectation: [{type: LATENCY, threshold: 1}]}\n"
                     + "  - {name: b, url: b.example, method: GET, timeout: 1, frequency: 5, component_id: 2, expectation: [{type: LATENCY, threshold: 1}]}\n"
-                    + "cachet: {api_url: https://s.example, token: t}\n"
+                    + "cachet: {api_url: https://s.example/api/v1, token: t}\n"
                     + "messages:\n  incident_operational: \"{team} {nope} ok\"\n"
 
                 Expect.equal
@@ -794,6 +793,8 @@ let private ruleTests =
                             "    component_id: 1"
                             "    frequency: 10"
                             "    latency_unit: sec"
+                            "    action: [PUSH_METRICS]"
+                            "    metric_id: 4"
                             "  - name: web"
                             "    url: example.org"
                             "    method: GET"
@@ -813,9 +814,9 @@ let private ruleTests =
                         "endpoints[0].expectation[0].status_range", at 8 23
                         "endpoints[0].expectation[1].threshold", at 10 20
                         "endpoints[0].latency_unit", at 13 19
-                        "endpoints[1].component_id", at 14 5
-                        "endpoints[1].expectation", at 18 18
-                        "cachet.api_url", at 21 3
+                        "endpoints[1].component_id", at 16 5
+                        "endpoints[1].expectation", at 20 18
+                        "cachet.api_url", at 23 3
                     ]
                     "all eight errors"
             }

@@ -24,7 +24,7 @@ let private brokenConfig =
       - type: HTTP_STATUS
         status_range: 2OO-300
     component_id: 1
-    frequency: 0
+    frequency: -3
 cachet:
   api_url: http://127.0.0.1:1/api/v1
   token: t0ken-value

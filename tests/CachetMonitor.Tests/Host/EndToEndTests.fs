@@ -543,6 +543,8 @@ let private scenarios =
                                 "  - type: HTTP_STATUS"
                                 "    status_range: 300-200"
                                 "latency_unit: fortnights"
+                                "action: [PUSH_METRICS]"
+                                "metric_id: 3"
                             ]
                     ]
                     []

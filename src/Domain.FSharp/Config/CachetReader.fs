@@ -1,0 +1,115 @@
+namespace CachetMonitor.Domain.ConfigReading
+
+open System
+open FsToolkit.ErrorHandling
+open YamlDotNet.RepresentationModel
+open CachetMonitor.Domain
+
+/// The `cachet` section and its token providers.
+[<AutoOpen>]
+module internal CachetReader =
+    let provider lookup path node =
+        node
+        |> mapping
+            (Some ConfigSection.TokenProvider)
+            "with a type"
+            (fun p ->
+                required p "type" (readWith lookup (oneOf ConfigKeys.ProviderTypes "token provider type"))
+                |> Result.bind (fun kind ->
+                    match kind with
+                    | "ENVIRONMENT_VARIABLE" ->
+                        required
+                            p
+                            "value"
+                            (readWith lookup (fun value ->
+                                if String.IsNullOrWhiteSpace value.Text then
+                                    Error "must name an environment variable"
+                                else
+                                    Ok(EnvironmentVariable(value.Text.Trim()))))
+                    | "TOKEN" ->
+                        required p "value" (readText lookup)
+                        |> Result.map (Secret.create >> LiteralToken)
+                    | _ ->
+                        validation {
+                            let! secretName = required p "secret_name" (readText lookup)
+                            and! secretKey = required p "secret_key" (readText lookup)
+                            and! region = required p "region" (readText lookup)
+                            return AwsSecretsManager(secretName, secretKey, region)
+                        }))
+            path
+
+    /// The variable whose non-empty value replaces `cachet.api_url`, as in the original.
+    [<Literal>]
+    let ApiUrlVariable = "CACHET_API_URL"
+
+    /// The variable whose non-empty value replaces a plain-string `cachet.token`, as in the original.
+    [<Literal>]
+    let TokenVariable = "CACHET_TOKEN"
+
+    let nonEmpty (environment: string -> string option) name =
+        environment name |> Option.filter (fun value -> value.Trim() <> "")
+
+    /// A string token; `CACHET_TOKEN` (non-empty) wins over it, and then the key may be missing, empty or of
+    /// another shape. A provider list or mapping consults `CACHET_TOKEN` only where it names it.
+    let tokenSource lookup environment (section: Section) =
+        let fromEnvironment =
+            nonEmpty environment TokenVariable |> Option.map (Secret.create >> PlainToken)
+
+        match tryFind section "token", fromEnvironment with
+        | Some(:? YamlSequenceNode as node), _ ->
+            listOf "token provider" true (provider lookup) (child section.Path "token") node
+            |> Result.map Providers
+        | Some(:? YamlMappingNode as node), _ ->
+            provider lookup (child section.Path "token") node
+            |> Result.map (List.singleton >> Providers)
+        | _, Some token -> Ok token
+        | _ ->
+            required section "token" (fun path node ->
+                readText lookup path node |> Result.map (Secret.create >> PlainToken))
+
+    /// `api_url`; `CACHET_API_URL` (non-empty) replaces it, and then the key may be missing, empty or of another
+    /// shape (an invalid variable is an error naming it).
+    let apiUrl lookup environment (section: Section) =
+        match nonEmpty environment ApiUrlVariable with
+        | Some url ->
+            let where =
+                tryFind section "api_url"
+                |> Option.map at
+                |> Option.defaultValue section.Position
+
+            httpUrl
+                {
+                    Text = url.Trim()
+                    FromEnvironment = true
+                }
+            |> Result.map snd
+            |> Result.mapError (fun message ->
+                [
+                    issue
+                        (child section.Path "api_url")
+                        where
+                        $"%s{ApiUrlVariable} (which replaces this key): %s{message}"
+                ])
+        | None -> required section "api_url" (readWith lookup httpUrl) |> Result.map snd
+
+    let cachet lookup environment path node =
+        node
+        |> mapping
+            (Some ConfigSection.Cachet)
+            "with api_url and token"
+            (fun c ->
+                validation {
+                    let! apiUrl = apiUrl lookup environment c
+                    and! token = tokenSource lookup environment c
+
+                    and! resync =
+                        value c "resync_interval" (readWith lookup (seconds ConfigKeys.MaxResyncSeconds))
+
+                    return
+                        {
+                            ApiUrl = apiUrl.TrimEnd '/'
+                            Token = token
+                            ResyncSeconds = resync
+                        }
+                })
+            path

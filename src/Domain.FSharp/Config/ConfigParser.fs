@@ -1,0 +1,112 @@
+namespace CachetMonitor.Domain
+
+open FsToolkit.ErrorHandling
+open CachetMonitor.Domain.ConfigReading
+
+/// A config read: valid or not, and every warning found either way.
+type ConfigOutcome =
+    {
+        Parsed: Validation<ParsedConfig, ConfigIssue>
+        /// Every warning, sorted by position; found whether or not the config has errors.
+        Warnings: ConfigIssue list
+    }
+
+/// Reading and validating the YAML config: every error at once, each with its path and position.
+[<RequireQualifiedAccess>]
+module ConfigParser =
+    /// The deepest nesting of lists and mappings a config may have.
+    [<Literal>]
+    let MaxDepth = YamlDocument.MaxDepth
+
+    /// The largest `allowed_fails` and `success_threshold`.
+    [<Literal>]
+    let MaxCheckCount = ConfigKeys.MaxCheckCount
+
+    /// The path of issues about the document as a whole (syntax errors, a root that is not a mapping).
+    [<Literal>]
+    let DocumentPath = YamlDocument.DocumentPath
+
+    let private emptyRoot =
+        {
+            Path = ""
+            Position = { Line = 1; Column = 1 }
+            Entries = []
+            Kind = Some ConfigSection.Root
+            Known = ConfigKeys.namesFor ConfigSection.Root None
+        }
+
+    let private config lookup environment (top: Section) : Validation<Config, ConfigIssue> =
+        let messages =
+            match messagesSection top with
+            | Some(node, None) -> fail "messages" node "must be a mapping of message keys to templates"
+            | Some(_, Some found) -> messageTemplates lookup (Some found)
+            | None -> messageTemplates lookup None
+
+        let sections = endpointSections top
+
+        let placeholders =
+            match messages with
+            | Ok(_, written) -> checkPlaceholders lookup sections written
+            | Error _ -> Ok()
+
+        validation {
+            let! endpoints = endpoints lookup top
+            and! () = uniqueNames lookup sections
+            and! cachet = required top "cachet" (cachet lookup environment)
+            and! webhooks = value top "webhooks" (listOf "webhook" false (webhook lookup))
+            and! templates, _ = messages
+            and! () = placeholders
+
+            return
+                {
+                    Endpoints = endpoints |> List.map (withTitles templates)
+                    Cachet = cachet
+                    Webhooks = webhooks
+                    Messages = templates
+                }
+        }
+
+    /// Issues in reading order; issues at one place (keys missing from one mapping) by path.
+    let private byPosition (issues: ConfigIssue list) =
+        issues |> List.sortBy (fun i -> i.Position.Line, i.Position.Column, i.Path)
+
+    /// Reads a config: every error and every warning. `lookup` resolves `${VAR}`/`$VAR` in every string value;
+    /// `environment` answers the original's overrides (`CACHET_API_URL`, `CACHET_TOKEN`: non-empty, they replace
+    /// `cachet.api_url` and a plain-string `cachet.token`, which may then be left out). Never throws: YAML syntax
+    /// errors, alias bombs and absurd nesting come back as issues.
+    let read (environment: string -> string option) (lookup: string -> string option) (text: string) : ConfigOutcome =
+        match load text with
+        | Error problem ->
+            {
+                Parsed = Error [ problem ]
+                Warnings = []
+            }
+        | Ok root ->
+            let top =
+                match root with
+                | None -> Ok emptyRoot
+                | Some node when isAbsent node -> Ok { emptyRoot with Position = at node }
+                | Some node ->
+                    match section "" (Some ConfigSection.Root) node with
+                    | Some found -> Ok found
+                    | None -> fail DocumentPath node "the config must be a mapping with endpoints and cachet"
+
+            match top with
+            | Error issues -> { Parsed = Error issues; Warnings = [] }
+            | Ok top ->
+                // The config before the warnings: `lookup` sees the variables in the order the config uses them.
+                let parsed = config lookup environment top
+                let warnings = warnings lookup top |> byPosition
+
+                {
+                    Parsed =
+                        parsed
+                        |> Result.map (fun valid -> { Config = valid; Warnings = warnings })
+                        |> Result.mapError byPosition
+                    Warnings = warnings
+                }
+
+    /// Parses and validates a config without the environment overrides (see `read`); a config with errors
+    /// gives only its errors here (`read` gives its warnings too).
+    let parse (lookup: string -> string option) (text: string) : Validation<ParsedConfig, ConfigIssue> =
+        (read (fun _ -> None) lookup text).Parsed

@@ -1,0 +1,105 @@
+namespace CachetMonitor.Domain.ConfigReading
+
+open System
+open YamlDotNet.RepresentationModel
+open CachetMonitor.Domain
+
+/// The `endpoints` list as a whole: the old single-endpoint layout, and the rules across endpoints (unique names,
+/// placeholders every endpoint can fill).
+[<AutoOpen>]
+module internal EndpointListReader =
+    /// The key of the single-endpoint layout of versions before 0.6 (`endpoint:` mapping, no `endpoints:`).
+    [<Literal>]
+    let SingleEndpointKey = "endpoint"
+
+    /// The old layout's key node and mapping, when the config uses it.
+    let singleEndpointLayout (top: Section) =
+        match tryFind top "endpoints" with
+        | Some _ -> None
+        | None ->
+            top.Entries
+            |> List.tryPick (fun (name, keyNode, value) ->
+                match value with
+                | :? YamlMappingNode when name = SingleEndpointKey -> Some(keyNode, value)
+                | _ -> None)
+
+    /// Each endpoint's path and node: the `endpoints` items, or the old layout's one endpoint.
+    let endpointNodes (top: Section) =
+        match tryFind top "endpoints", singleEndpointLayout top with
+        | Some(:? YamlSequenceNode as sequence), _ ->
+            sequence.Children
+            |> Seq.toList
+            |> List.mapi (fun i node -> index "endpoints" i, node)
+        | _, Some(_, node) -> [ SingleEndpointKey, node ]
+        | _ -> []
+
+    /// The raw endpoint mappings, for the checks across endpoints.
+    let endpointSections (top: Section) =
+        endpointNodes top
+        |> List.choose (fun (path, node) -> section path (Some ConfigSection.Endpoint) node)
+
+    /// The `endpoints` list (or the old layout's one endpoint, which a warning asks to convert).
+    let endpoints lookup (top: Section) =
+        match singleEndpointLayout top with
+        | Some(_, node) -> endpoint lookup SingleEndpointKey node |> Result.map List.singleton
+        | None -> required top "endpoints" (listOf "endpoint" true (endpoint lookup))
+
+    /// Every placeholder of a written message must be a scalar key of every endpoint.
+    let checkPlaceholders lookup (endpoints: Section list) written =
+        let keys = endpoints |> List.map (fun ep -> ep.Path, templateValues lookup ep)
+
+        written
+        |> List.collect (fun (at', parsed) ->
+            match at' with
+            | None -> []
+            | Some(path, node) ->
+                Template.placeholders parsed
+                |> List.choose (fun placeholder ->
+                    let lacking =
+                        keys
+                        |> List.filter (fun (_, values: Map<string, string>) -> not (values.ContainsKey placeholder))
+                        |> List.map fst
+
+                    match lacking with
+                    | [] -> None
+                    | [ one ] -> Some(issue path (at node) $"placeholder {{%s{placeholder}}} is not a key of %s{one}")
+                    | many when many.Length = endpoints.Length ->
+                        Some(issue path (at node) $"placeholder {{%s{placeholder}}} is not a key of any endpoint")
+                    | many ->
+                        let listed = String.Join(", ", many)
+                        Some(issue path (at node) $"placeholder {{%s{placeholder}}} is not a key of %s{listed}")))
+        |> function
+            | [] -> Ok()
+            | issues -> Error issues
+
+    /// Each endpoint needs its own name: hot reload, the metrics' labels, the log categories and the shards tell
+    /// endpoints apart by it. Every repeat is an error at its name, pointing at the first use.
+    let uniqueNames lookup (endpoints: Section list) =
+        let named =
+            endpoints
+            |> List.choose (fun ep ->
+                match tryFind ep "name" with
+                | Some node when not (isAbsent node) ->
+                    scalar lookup (child ep.Path "name") node
+                    |> Result.toOption
+                    |> Option.map (fun value -> ep.Path, node, value)
+                | _ -> None)
+
+        named
+        |> List.groupBy (fun (_, _, value) -> value.Text)
+        |> List.collect (fun (_, uses) ->
+            match uses with
+            | (firstPath, firstNode, _) :: repeats ->
+                let first = at firstNode
+
+                repeats
+                |> List.map (fun (path, node, value) ->
+                    issue
+                        (child path "name")
+                        (at node)
+                        $"%s{shown value} is already the name of %s{firstPath} (line %d{first.Line}, col %d{first.Column}); every endpoint needs its own name")
+            | [] -> [])
+        |> List.sortBy (fun found -> found.Position.Line, found.Position.Column)
+        |> function
+            | [] -> Ok()
+            | issues -> Error issues

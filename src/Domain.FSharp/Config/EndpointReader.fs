@@ -1,0 +1,228 @@
+namespace CachetMonitor.Domain.ConfigReading
+
+open System
+open System.Text.RegularExpressions
+open FsToolkit.ErrorHandling
+open YamlDotNet.RepresentationModel
+open CachetMonitor.Domain
+
+/// The `endpoints` items and their expectations.
+[<AutoOpen>]
+module internal EndpointReader =
+    /// The interval `frequency: 0` stands for, in seconds.
+    [<Literal>]
+    let MinFrequencySeconds = 1.0
+
+    let expectation lookup path node =
+        node
+        |> mapping
+            (Some ConfigSection.Expectation)
+            "with a type"
+            (fun ex ->
+                let kind =
+                    required ex "type" (readWith lookup (oneOf ConfigKeys.ExpectationTypes "expectation type"))
+                    |> Result.bind (fun kind ->
+                        match kind with
+                        | "HTTP_STATUS" ->
+                            required ex "status_range" (fun path node ->
+                                match node with
+                                | :? YamlSequenceNode ->
+                                    listOf "status or range" true (readWith lookup statusRange) path node
+                                | _ -> readWith lookup statusRange path node |> Result.map List.singleton)
+                            |> Result.map (fun ranges -> HttpStatus ranges, Partial)
+                        | "LATENCY" ->
+                            required ex "threshold" (readWith lookup (seconds Double.MaxValue))
+                            |> Result.map (fun threshold -> Latency threshold, Performance)
+                        | _ ->
+                            required ex "regex" (readWith lookup regex)
+                            |> Result.map (fun pattern -> BodyRegex pattern, Partial))
+
+                validation {
+                    let! kind, fallback = kind
+                    and! incident = optional ex "incident" (readWith lookup severity)
+
+                    return
+                        {
+                            Kind = kind
+                            Severity = incident |> Option.defaultValue fallback
+                        }
+                })
+            path
+
+    let headerName path (keyNode: YamlNode) (name: string) =
+        if Regex.IsMatch(name, @"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$") then
+            Ok name
+        else
+            fail path keyNode $"\"%s{name}\" is not a valid header name"
+
+    let headerValue (value: Scalar) =
+        let notAscii =
+            value.Text |> Seq.tryFind (fun c -> c <> '\t' && (c < ' ' || c > '~'))
+
+        match notAscii with
+        | Some('\r' | '\n') -> Error $"%s{shown value} contains a line break, which a header value cannot"
+        | Some c when c < ' ' || c = '\127' ->
+            Error $"%s{shown value} contains a control character, which a header value cannot"
+        | Some c ->
+            // HTTP sends header values as ASCII: sending anything else fails before the target is contacted.
+            let character =
+                if value.FromEnvironment then
+                    "a character"
+                else
+                    $"\"%c{c}\""
+
+            Error
+                $"%s{shown value} contains %s{character}, which is not ASCII: HTTP header values must be printable ASCII; encode the value (e.g. percent-encoding, or RFC 8187's UTF-8''%%C3%%A9 form where the receiver expects it)"
+        | None -> Ok value.Text
+
+    let headers lookup path node =
+        node
+        |> mapping
+            None
+            "of header names to values"
+            (fun found ->
+                found.Entries
+                |> List.traverseValidationA (fun (name, keyNode, value) ->
+                    let path = child path name
+
+                    validation {
+                        let! name = headerName path keyNode name
+
+                        and! value =
+                            if isAbsent value then
+                                Ok ""
+                            else
+                                readWith lookup headerValue path value
+
+                        return name, value
+                    }))
+            path
+
+    /// `timeout`: required; `0` or `null` mean 1 second (a warning says so).
+    let timeout lookup (section: Section) =
+        let path = child section.Path "timeout"
+
+        match tryFind section "timeout" with
+        | Some node when isAbsent node -> Ok 1.0
+        | Some node ->
+            node
+            |> readWith
+                lookup
+                (fun value ->
+                    match tryFloat value.Text with
+                    | Some 0.0 -> Ok 1.0
+                    | _ -> seconds ConfigKeys.MaxTimeoutSeconds value)
+                path
+        | None -> missing section "timeout"
+
+    /// The endpoint's scalar keys as written (after `${VAR}` substitution), for `{placeholder}` rendering.
+    let templateValues lookup (section: Section) =
+        section.Entries
+        |> List.choose (fun (name, _, value) ->
+            match value with
+            | :? YamlScalarNode ->
+                let text =
+                    match Interpolation.expand lookup (textOf value) with
+                    | Ok expanded -> expanded.Value
+                    | Error _ -> textOf value
+
+                Some(name, text)
+            | _ -> None)
+        |> Map.ofList
+
+    let noTitles =
+        {
+            Outage = ""
+            Performance = ""
+            Operational = ""
+        }
+
+    /// `frequency`: required; `0` (which the original ran as fast as it could) means 1 second (a warning says so).
+    let frequency lookup (section: Section) =
+        required section "frequency" (fun path node ->
+            node
+            |> readWith
+                lookup
+                (fun value ->
+                    match tryFloat value.Text with
+                    | Some 0.0 -> Ok MinFrequencySeconds
+                    | _ -> seconds ConfigKeys.MaxFrequencySeconds value)
+                path)
+
+    /// `allowed_fails`: a negative number (which the original ran) means 0 (a warning says so).
+    let allowedFails lookup (section: Section) =
+        value section "allowed_fails" (fun path node ->
+            node
+            |> readWith
+                lookup
+                (fun value ->
+                    match tryInt value.Text with
+                    | Some number when number < 0 -> Ok 0
+                    | _ -> checkCount 0 value)
+                path)
+
+    /// `latency_unit` matters only with PUSH_METRICS; without it an unknown unit is a warning, not an error.
+    let latencyUnitFor lookup (section: Section) (actions: Validation<MonitorAction list, ConfigIssue>) =
+        let read = value section "latency_unit" (readWith lookup latencyUnit)
+
+        match actions with
+        | Ok actions when not (List.contains PushMetrics actions) -> read |> Result.orElse (Ok Seconds)
+        | _ -> read
+
+    let endpoint lookup path node =
+        node
+        |> mapping
+            (Some ConfigSection.Endpoint)
+            "of endpoint settings"
+            (fun ep ->
+                let actions = value ep "action" (listOf "action" false (readWith lookup action))
+
+                validation {
+                    let! name = required ep "name" (readText lookup)
+                    and! rawUrl, url = required ep "url" (readWith lookup httpUrl)
+                    and! httpMethod = required ep "method" (readWith lookup httpMethod)
+                    and! headers = value ep "header" (headers lookup)
+                    and! body = optional ep "body" (readText lookup)
+                    and! timeout = timeout lookup ep
+                    and! insecure = value ep "insecure" (readWith lookup boolean)
+
+                    and! expectations =
+                        required ep "expectation" (listOf "expectation" true (expectation lookup))
+
+                    and! allowedFails = allowedFails lookup ep
+                    and! successThreshold = value ep "success_threshold" (readWith lookup (checkCount 1))
+                    and! componentId = required ep "component_id" (readWith lookup (wholeNumber 1))
+                    and! metricId = optional ep "metric_id" (readWith lookup (wholeNumber 1))
+                    and! latencyUnit = latencyUnitFor lookup ep actions
+                    and! actions = actions
+                    and! publicIncidents = value ep "public_incidents" (readWith lookup boolean)
+                    and! frequency = frequency lookup ep
+                    and! onTimeout = value ep "on_timeout" (readWith lookup severity)
+                    and! onUnreachable = value ep "on_unreachable" (readWith lookup severity)
+
+                    return
+                        {
+                            Name = name
+                            RawUrl = rawUrl
+                            Url = url
+                            Method = httpMethod
+                            Headers = headers
+                            Body = body
+                            TimeoutSeconds = timeout
+                            Insecure = insecure
+                            Expectations = expectations
+                            AllowedFails = allowedFails
+                            SuccessThreshold = successThreshold
+                            ComponentId = componentId
+                            MetricId = metricId
+                            LatencyUnit = latencyUnit
+                            Actions = Set.ofList actions
+                            PublicIncidents = publicIncidents
+                            FrequencySeconds = frequency
+                            OnTimeout = onTimeout
+                            OnUnreachable = onUnreachable
+                            Titles = noTitles
+                            TemplateValues = templateValues lookup ep
+                        }
+                })
+            path
