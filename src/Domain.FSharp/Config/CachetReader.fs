@@ -92,6 +92,14 @@ module internal CachetReader =
                 ])
         | None -> required section "api_url" (readWith lookup httpUrl) |> Result.map snd
 
+    /// `auto`, `2` or `3` (any case).
+    let apiVersion (value: Scalar) =
+        match value.Text.Trim().ToLowerInvariant() with
+        | "auto" -> Ok DetectVersion
+        | "2" -> Ok CachetV2
+        | "3" -> Ok CachetV3
+        | _ -> Error $"%s{shown value} is not a Cachet API version (auto, 2 or 3)"
+
     let cachet lookup environment path node =
         node
         |> mapping
@@ -102,6 +110,8 @@ module internal CachetReader =
                     let! apiUrl = apiUrl lookup environment c
                     and! token = tokenSource lookup environment c
 
+                    and! apiVersion = value c "api_version" (readWith lookup apiVersion)
+
                     and! resync =
                         value c "resync_interval" (readWith lookup (seconds ConfigKeys.MaxResyncSeconds))
 
@@ -109,6 +119,7 @@ module internal CachetReader =
                         {
                             ApiUrl = apiUrl.TrimEnd '/'
                             Token = token
+                            ApiVersion = apiVersion
                             ResyncSeconds = resync
                         }
                 })

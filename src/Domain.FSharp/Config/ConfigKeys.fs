@@ -85,6 +85,9 @@ module ConfigKeys =
     /// The expectation `type`s.
     let ExpectationTypes = [ "HTTP_STATUS"; "LATENCY"; "REGEX" ]
 
+    /// The `cachet.api_version` values.
+    let ApiVersions = [ "auto"; "2"; "3" ]
+
     /// The token provider `type`s.
     let ProviderTypes = [ "ENVIRONMENT_VARIABLE"; "TOKEN"; "AWS_SECRETS_MANAGER" ]
 
@@ -158,14 +161,21 @@ module ConfigKeys =
                 KeyType.HttpUrl
                 true
                 Original
-                "The API base including `/api/v1`; a trailing `/` is dropped. `CACHET_API_URL` (non-empty) replaces it, and then the key may be left out."
+                "The API base: `https://host/api/v1` for Cachet 2.x, `https://host/api` (or `https://host/status/api`) for Cachet 3.x, or with `api_version: auto` also the host alone (`https://host`); a trailing `/` is dropped. `CACHET_API_URL` (non-empty) replaces it, and then the key may be left out."
             key
                 ConfigSection.Cachet
                 "token"
                 KeyType.TokenValue
                 true
                 Original
-                "The API token (`X-Cachet-Token`): a string, one token provider mapping, or a list of providers tried in order (the first non-empty value wins). `CACHET_TOKEN` (non-empty) replaces a string token, and then the key may be left out."
+                "The API token (sent as `X-Cachet-Token` to Cachet 2.x, as `Authorization: Bearer` to Cachet 3.x): a string, one token provider mapping, or a list of providers tried in order (the first non-empty value wins). `CACHET_TOKEN` (non-empty) replaces a string token, and then the key may be left out."
+            optional
+                ConfigSection.Cachet
+                "api_version"
+                (KeyType.Choice(ApiVersions, true))
+                (Added "0.7.0")
+                (Some "auto")
+                "Which Cachet API to speak: `2` (API v1 of Cachet 2.3/2.4), `3` (Cachet 3.x), or `auto`: told apart at start-up (`/api/v1/ping` answers on 2.x; `{base}/ping` and an object from `{base}/version` on 3.x, trying `/api` and `/status/api` when `api_url` is the host alone), logged, and a clear error naming every URL tried when neither answers."
             optional
                 ConfigSection.Cachet
                 "resync_interval"

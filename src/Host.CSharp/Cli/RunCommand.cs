@@ -99,9 +99,17 @@ public static class RunCommand
             stopping.Cancel();
         });
 
-    /// <summary>A live Cachet client for a base URL and token.</summary>
-    private static ICachetApi LiveClient(string apiUrl, string token) =>
-        new CachetClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, apiUrl, token);
+    /// <summary>
+    /// A live Cachet client for the settings' URL and version and a token: the version is detected (or checked) at
+    /// the first call, and logged.
+    /// </summary>
+    private static ICachetApi LiveClient(CachetSettings settings, string token, ILogger logger)
+    {
+        var detection = new CachetVersionDetection(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, token);
+        return new DetectingCachetApi(ct => detection.DetectAsync(settings.ApiUrl, settings.ApiVersion, ct), logger);
+    }
+
+    private static ILogger CachetLogger(IServiceProvider sp) => sp.GetRequiredService<ILoggerFactory>().CreateLogger("CachetMonitor.Cachet");
 
     /// <summary>Wires the daemon's services; the order of the hosted services matters (the scheduler stops first).</summary>
     public static void Register(
@@ -123,7 +131,7 @@ public static class RunCommand
         services.AddSingleton(new ProbeOptions());
         services.AddSingleton<HttpProber>();
         services.AddSingleton(sp => new SwitchableCachetApi(
-            dryRun ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp) : LiveClient(config.Cachet.ApiUrl, token!)));
+            dryRun ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp) : LiveClient(config.Cachet, token!, CachetLogger(sp))));
         services.AddSingleton<ICachetApi>(sp => new InstrumentedCachetApi(
             sp.GetRequiredService<SwitchableCachetApi>(), sp.GetRequiredService<MonitorMetrics>()));
         services.AddSingleton(sp => new WebhookSender(
@@ -159,6 +167,6 @@ public static class RunCommand
         services.AddHostedService(sp => sp.GetRequiredService<CachetSyncService>());
         services.AddHostedService<CheckScheduler>();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ConfigReloader>(
-            sp, target, config, (Func<string, string, ICachetApi>)LiveClient));
+            sp, target, config, (Func<CachetSettings, string, ICachetApi>)((settings, token) => LiveClient(settings, token, CachetLogger(sp)))));
     }
 }

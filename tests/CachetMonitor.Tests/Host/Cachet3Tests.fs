@@ -8,6 +8,7 @@ open System.Net.Http
 open System.Text.Json.Nodes
 open System.Threading
 open Expecto
+open CachetMonitor.Domain
 open CachetMonitor.Host.Cachet
 open CachetMonitor.FakeServers
 open System.Threading.Tasks
@@ -485,6 +486,97 @@ let private clientTests =
                 })
     ]
 
+/// Detects what answers at `url` (the fake's root plus `suffix`).
+let private detect (fake: FakeCachet) (suffix: string) version =
+    CachetVersionDetection(http, token).DetectAsync(fake.Root + suffix, version, ct)
+
+let private detectionTests =
+    [
+        for version, suffix, expected in
+            [
+                FakeCachetVersion.V24, "/api/v1", "/api/v1"
+                FakeCachetVersion.V24, "", "/api/v1"
+                FakeCachetVersion.V23, "/", "/api/v1"
+                FakeCachetVersion.V3, "/api", "/api"
+                FakeCachetVersion.V3, "", "/api"
+            ] do
+            testTask $"auto finds a {version} fake from api_url <root>{suffix}" {
+                do!
+                    withFakeAt version TimeProvider.System (fun fake ->
+                        task {
+                            let! (found: DetectedCachet) = detect fake suffix DetectVersion
+                            Expect.equal found.BaseUrl (fake.Root + expected) "the API base"
+
+                            match version, found.Client with
+                            | FakeCachetVersion.V3, (:? Cachet3Client) -> ()
+                            | FakeCachetVersion.V3, other -> failtest $"a 3.x client, not {other}"
+                            | _, (:? CachetClient) -> ()
+                            | _, other -> failtest $"a 2.x client, not {other}"
+
+                            Expect.stringContains
+                                found.Description
+                                (if version = FakeCachetVersion.V3 then "3.x" else "2.x")
+                                "named"
+                        })
+            }
+
+        testTask "auto finds Cachet 3 under /status/api from the host alone" {
+            let! (fake: FakeCachet) =
+                FakeCachet.StartAsync(FakeCachetVersion.V3, cachetPath = "/status")
+
+            use fake = fake
+            fake.AddToken token
+            let! (found: DetectedCachet) = detect fake "" DetectVersion
+            Expect.equal found.BaseUrl (fake.Root + "/status/api") "the 3.x app's default path"
+        }
+
+        testTask "api_version 3 against Cachet 2.x is an error naming what answered" {
+            do!
+                withFakeAt FakeCachetVersion.V24 TimeProvider.System (fun fake ->
+                    task {
+                        let! (e: CachetApiException) =
+                            failure CachetApiErrorKind.NotFound (fun () -> detect fake "/api/v1" CachetV3)
+
+                        Expect.stringContains e.Message "api_version: 3" "names the setting"
+                        Expect.stringContains e.Message $"{fake.Root}/api/v1" "names the URL tried"
+                    })
+        }
+
+        test3 "a Cachet whose API is switched off: the error names every URL tried" (fun fake _ ->
+            task {
+                fake.ApiEnabled <- false
+
+                let! (e: CachetApiException) =
+                    failure CachetApiErrorKind.NotFound (fun () -> detect fake "" DetectVersion)
+
+                for tried in [ ""; "/api/v1"; "/api"; "/status/api" ] do
+                    Expect.stringContains e.Message $"GET {fake.Root}{tried}/ping: HTTP 404" "each URL and its answer"
+
+                Expect.stringContains e.Message "switched off" "says what a 404 everywhere can mean"
+            })
+
+        testTask "an unreachable Cachet is a transient failure (retried), not a verdict" {
+            let! (e: CachetApiException) =
+                failure CachetApiErrorKind.Transport (fun () ->
+                    CachetVersionDetection(http, token).DetectAsync("http://127.0.0.1:9", DetectVersion, ct))
+
+            Expect.stringContains e.Message "cannot tell which Cachet" "says detection must wait"
+        }
+
+        test3 "api_version 2 probes nothing" (fun fake _ ->
+            task {
+                let! (found: DetectedCachet) = detect fake "/anything" CachetV2
+                Expect.isTrue (found.Client :? CachetClient) "the 2.x client"
+                Expect.isEmpty fake.Requests "no request"
+            })
+    ]
+
 [<Tests>]
 let tests =
-    testList "cachet 3" [ testList "fake" fakeTests; testList "client" clientTests ]
+    testList
+        "cachet 3"
+        [
+            testList "fake" fakeTests
+            testList "client" clientTests
+            testList "detection" detectionTests
+        ]
