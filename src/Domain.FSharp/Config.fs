@@ -165,6 +165,8 @@ type CachetSettings =
         Token: TokenSource
         /// Which API to speak (`api_version`, default `auto`).
         ApiVersion: CachetApiVersion
+        /// Cachet calls a minute at most against Cachet 3 (`rate_limit_per_minute`, default 240; Cachet 3 allows 300).
+        RateLimitPerMinute: int
         /// How often statuses and unresolved incidents are re-read from Cachet (`resync_interval`, default 300 s).
         ResyncSeconds: float
     }

@@ -85,6 +85,10 @@ module ConfigKeys =
     /// The expectation `type`s.
     let ExpectationTypes = [ "HTTP_STATUS"; "LATENCY"; "REGEX" ]
 
+    /// The largest `cachet.rate_limit_per_minute`.
+    [<Literal>]
+    let MaxRateLimitPerMinute = 1_000_000
+
     /// The `cachet.api_version` values.
     let ApiVersions = [ "auto"; "2"; "3" ]
 
@@ -176,6 +180,13 @@ module ConfigKeys =
                 (Added "0.7.0")
                 (Some "auto")
                 "Which Cachet API to speak: `2` (API v1 of Cachet 2.3/2.4), `3` (Cachet 3.x), or `auto`: told apart at start-up (`/api/v1/ping` answers on 2.x; `{base}/ping` and an object from `{base}/version` on 3.x, trying `/api` and `/status/api` when `api_url` is the host alone), logged, and a clear error naming every URL tried when neither answers."
+            optional
+                ConfigSection.Cachet
+                "rate_limit_per_minute"
+                (KeyType.WholeNumber(1, MaxRateLimitPerMinute))
+                (Added "0.7.0")
+                (Some "240")
+                "Cachet 3 only (2.x has no rate limit): the monitor's own budget of Cachet calls a minute, kept below Cachet 3's limit (300 a minute per user by default, `CACHET_API_RATE_LIMIT`; every token of one Cachet user shares it). Calls are spread so that no minute sees more than 1.25 × this (300 for 240); a sixteenth is kept for incident, status and read calls, metric points use the rest and, when it is short, each metric's waiting points are averaged into one. A warning at start-up says when the config's metrics cannot fit ([cachet-3.md](cachet-3.md) has the arithmetic)."
             optional
                 ConfigSection.Cachet
                 "resync_interval"

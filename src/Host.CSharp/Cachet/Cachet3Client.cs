@@ -46,6 +46,9 @@ public sealed class Cachet3Client : ICachetApi
     /// <summary>False: a 3.x incident attaches an impact; the component's own status changes only when set.</summary>
     public bool IncidentsSetComponentStatus => false;
 
+    /// <summary>True: a point within the metric's <c>threshold</c> minutes of the newest only raises its counter.</summary>
+    public bool DropsPointsWithinThreshold => true;
+
     /// <summary>Names the client by its base URL only.</summary>
     public override string ToString() => $"Cachet3Client({baseUrl})";
 

@@ -38,6 +38,9 @@ public sealed class ComponentSync(
     private int _nextMetric;
     private ComponentCommand? _inFlight;
 
+    /// <summary>Cancels a metric point's wait for rate budget: an incident or status write has come and goes first.</summary>
+    private CancellationTokenSource? _pointWait;
+
     /// <summary>
     /// The status this drain's last acknowledged write set (an incident write carries one on Cachet 2.x), so a status
     /// command right behind it is not sent twice; forgotten whenever Cachet is read again or an answer was lost.
@@ -183,6 +186,10 @@ public sealed class ComponentSync(
                 _writes.AddLast(command);
                 break;
         }
+        if (!command.IsPushMetric && !command.IsNotify)
+        {
+            _pointWait?.Cancel();
+        }
     }
 
     private void LogTransitions(
@@ -260,7 +267,23 @@ public sealed class ComponentSync(
                 }
                 else
                 {
-                    await gate.RunAsync(c => cachet.PushMetricPointAsync(point!.MetricId, point.Value, point.UnixSeconds, c), ct).ConfigureAwait(false);
+                    using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    lock (_lock)
+                    {
+                        _pointWait = waiting;
+                    }
+                    try
+                    {
+                        await gate.RunMetricAsync(
+                            c => cachet.PushMetricPointAsync(point!.MetricId, point.Value, point.UnixSeconds, c), waiting.Token, ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        lock (_lock)
+                        {
+                            _pointWait = null;
+                        }
+                    }
                     logger.LogDebug("Cachet: metric {MetricId} point {Value} at {Timestamp}", point!.MetricId, point.Value, point.UnixSeconds);
                     DropPoint(point);
                 }
@@ -303,6 +326,10 @@ public sealed class ComponentSync(
             {
                 break;
             }
+            catch (OperationCanceledException) when (write is null)
+            {
+                // The point gave up its wait for rate budget: an incident or status write came, and goes first.
+            }
             catch (Exception e)
             {
                 // A bug must not silence this component's writes for good: log, count, and go on after a pause.
@@ -335,7 +362,11 @@ public sealed class ComponentSync(
         }
     }
 
-    /// <summary>The oldest point of the next metric in turn (metrics take turns, so one busy metric starves none).</summary>
+    /// <summary>
+    /// The oldest point of the next metric in turn (metrics take turns, so one busy metric starves none). While the
+    /// rate budget holds points back, the metric's waiting points are first averaged into one (the newest time): one
+    /// point per metric per turn instead of a backlog that would only grow.
+    /// </summary>
     private MetricPoint? NextPointLocked()
     {
         if (_points.Count == 0)
@@ -349,6 +380,14 @@ public sealed class ComponentSync(
             if (_points[key].TryPeek(out var point))
             {
                 _nextMetric = (_nextMetric + i + 1) % keys.Length;
+                if (_points[key].Count > 1 && gate.Budget is { Short: true })
+                {
+                    var waiting = _points[key].ToArray();
+                    var newest = waiting[^1];
+                    point = new MetricPoint(key, newest.Endpoint, waiting.Average(p => p.Value), newest.UnixSeconds);
+                    _points[key] = new Queue<MetricPoint>([point]);
+                    counters.MetricPointsCoalesced(waiting.Length - 1);
+                }
                 return point;
             }
         }

@@ -10,7 +10,11 @@ namespace CachetMonitor.Host.Cachet;
 /// as neither version fails every call with the detection's <see cref="CachetApiErrorKind.NotFound"/>, which start-up
 /// reports as fatal.
 /// </summary>
-public sealed class DetectingCachetApi(Func<CancellationToken, Task<DetectedCachet>> detect, ILogger logger) : ICachetApi
+/// <param name="detect">Detection (run again after a transient failure).</param>
+/// <param name="logger">Where what was found is logged.</param>
+/// <param name="detected">Told once what was found, before any call uses it.</param>
+public sealed class DetectingCachetApi(
+    Func<CancellationToken, Task<DetectedCachet>> detect, ILogger logger, Action<DetectedCachet>? detected = null) : ICachetApi
 {
     private readonly SemaphoreSlim _once = new(1, 1);
     private volatile ICachetApi? _client;
@@ -24,6 +28,9 @@ public sealed class DetectingCachetApi(Func<CancellationToken, Task<DetectedCach
     /// </summary>
     public bool IncidentsSetComponentStatus => _client?.IncidentsSetComponentStatus ?? true;
 
+    /// <summary>The detected client's; false before detection.</summary>
+    public bool DropsPointsWithinThreshold => _client?.DropsPointsWithinThreshold ?? false;
+
     private async Task<ICachetApi> ClientAsync(CancellationToken ct)
     {
         if (_client is { } known)
@@ -35,6 +42,7 @@ public sealed class DetectingCachetApi(Func<CancellationToken, Task<DetectedCach
                 return raced;
             var found = await detect(ct).ConfigureAwait(false);
             logger.LogInformation("Cachet API detected: {Description} at {BaseUrl}", found.Description, found.BaseUrl);
+            detected?.Invoke(found);
             _client = found.Client;
             return found.Client;
         }

@@ -13,6 +13,12 @@ public interface ICachetApi
     /// </summary>
     bool IncidentsSetComponentStatus => true;
 
+    /// <summary>
+    /// True when Cachet keeps only the first point within a metric's <c>threshold</c> minutes whatever the values
+    /// (Cachet 3); 2.x merges only equal values.
+    /// </summary>
+    bool DropsPointsWithinThreshold => false;
+
     Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct);
 
     /// <summary>

@@ -14,6 +14,8 @@ public sealed class SwitchableCachetApi(ICachetApi initial) : ICachetApi
 
     public bool IncidentsSetComponentStatus => _current.IncidentsSetComponentStatus;
 
+    public bool DropsPointsWithinThreshold => _current.DropsPointsWithinThreshold;
+
     public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) => _current.GetComponentAsync(id, ct);
 
     public IAsyncEnumerable<CachetComponent> ListComponentsAsync(CancellationToken ct) => _current.ListComponentsAsync(ct);
