@@ -186,7 +186,7 @@ module ConfigKeys =
                 (KeyType.WholeNumber(1, MaxRateLimitPerMinute))
                 (Added "0.7.0")
                 (Some "240")
-                "Cachet 3 only (2.x has no rate limit): the monitor's own budget of Cachet calls a minute, kept below Cachet 3's limit (300 a minute per user by default, `CACHET_API_RATE_LIMIT`; every token of one Cachet user shares it). Calls are spread so that no minute sees more than 1.25 × this (300 for 240); a sixteenth is kept for incident, status and read calls, metric points use the rest and, when it is short, each metric's waiting points are averaged into one. A warning at start-up says when the config's metrics cannot fit ([cachet-3.md](cachet-3.md) has the arithmetic)."
+                "Cachet 3 only (2.x has no rate limit): the monitor's own budget of Cachet calls a minute, kept below Cachet 3's limit (300 a minute per user by default, `CACHET_API_RATE_LIMIT`; every token of one Cachet user shares it). Calls are spread so that no minute sees more than 1.25 × this (300 for 240); a sixteenth is kept for incident, status and read calls, metric points use the rest and, when it is short, each metric's waiting points are averaged into one. A warning at start-up says when the config's metrics cannot fit ([cachet-3.md](cachet-3.md) has the arithmetic). Read at start-up (a reload keeps the running budget)."
             optional
                 ConfigSection.Cachet
                 "resync_interval"

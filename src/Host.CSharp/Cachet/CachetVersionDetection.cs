@@ -16,7 +16,9 @@ public sealed record DetectedCachet(ICachetApi Client, string BaseUrl, string De
 /// routes); otherwise <c>GET {base}/version</c> answers an object on 3.x (a string on 2.x, or an error: 2.4 asks GitHub).
 /// Bases tried, in order: <c>api_url</c> itself, then, when it is not already an API base, <c>/api/v1</c>,
 /// <c>/api</c> and <c>/status/api</c> below it. Probes carry the token in both headers (3.x may protect reads).
-/// <c>api_version: 2</c> probes nothing (the 2.x client as before); <c>3</c> checks that <c>api_url</c> answers as 3.x.
+/// <c>api_version: 2</c>, and <c>auto</c> with an <c>api_url</c> ending in <c>/api/v1</c> (only 2.x has that path),
+/// probe nothing: the 2.x client as before. <c>3</c> checks that <c>api_url</c> answers as 3.x. An answer that is not
+/// Cachet's (a proxy page, a garbled body) is retried like a failed read, never taken as a verdict.
 /// </summary>
 public sealed class CachetVersionDetection(HttpClient http, string token, TimeProvider? time = null)
 {
@@ -34,6 +36,10 @@ public sealed class CachetVersionDetection(HttpClient http, string token, TimePr
         {
             return new DetectedCachet(new CachetClient(http, url, token, _time), url, "Cachet 2.x (api_version: 2)");
         }
+        if (!configured.IsCachetV3 && url.EndsWith("/api/v1", StringComparison.Ordinal))
+        {
+            return new DetectedCachet(new CachetClient(http, url, token, _time), url, "Cachet 2.x (API v1, by its /api/v1 path)");
+        }
         var tried = new List<string>();
         CachetApiException? unanswered = null;
         foreach (var candidate in Candidates(url, configured))
@@ -50,7 +56,7 @@ public sealed class CachetVersionDetection(HttpClient http, string token, TimePr
                     return found;
                 }
             }
-            catch (CachetApiException e) when (e.IsTransient)
+            catch (CachetApiException e) when (e.IsTransient || e.Kind == CachetApiErrorKind.MalformedResponse)
             {
                 unanswered ??= e;
                 tried.Add($"GET {candidate}/…: {e.Message}");
@@ -86,15 +92,15 @@ public sealed class CachetVersionDetection(HttpClient http, string token, TimePr
         {
             ping = await probe.SendAsync(HttpMethod.Get, "/ping", null, "ping", ct);
         }
-        catch (CachetApiException e) when (!e.IsTransient)
+        catch (CachetApiException e) when (!e.IsTransient && e.Kind != CachetApiErrorKind.MalformedResponse)
         {
             tried.Add($"GET {baseUrl}/ping: {Answer(e)}");
             return null;
         }
         if (ping["data"] is not JsonValue pong || pong.GetValueKind() != JsonValueKind.String || pong.GetValue<string>() != "Pong!")
         {
-            tried.Add($"GET {baseUrl}/ping: not Cachet's answer");
-            return null;
+            throw new CachetApiException(
+                CachetApiErrorKind.MalformedResponse, $"GET {baseUrl}/ping answered 200 without Cachet's {{\"data\":\"Pong!\"}}");
         }
         if (baseUrl.EndsWith("/v1", StringComparison.Ordinal))
         {
@@ -109,7 +115,7 @@ public sealed class CachetVersionDetection(HttpClient http, string token, TimePr
                 return new DetectedCachet(new Cachet3Client(http, baseUrl, token, _time), baseUrl, $"Cachet 3.x ({name})");
             }
         }
-        catch (CachetApiException e) when (!e.IsTransient || e.Kind == CachetApiErrorKind.ServerError)
+        catch (CachetApiException e) when ((!e.IsTransient && e.Kind != CachetApiErrorKind.MalformedResponse) || e.Kind == CachetApiErrorKind.ServerError)
         {
             // Cachet 2.4 asks GitHub for /version and fails offline; 2.3 has none: a base that pings is 2.x then.
         }

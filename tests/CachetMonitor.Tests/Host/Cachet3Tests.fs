@@ -563,6 +563,28 @@ let private detectionTests =
             Expect.stringContains e.Message "cannot tell which Cachet" "says detection must wait"
         }
 
+        test3 "an answer that is not Cachet's is retried, not a verdict" (fun fake _ ->
+            task {
+                fake.FailNext(CachetFault.Raw(200, "<html>proxy page</html>", "text/html"), 1, "GET")
+
+                let! (e: CachetApiException) =
+                    failure CachetApiErrorKind.MalformedResponse (fun () -> detect fake "/api" DetectVersion)
+
+                Expect.stringContains e.Message "cannot tell which Cachet" "detection waits"
+                let! (found: DetectedCachet) = detect fake "/api" DetectVersion
+                Expect.isTrue (found.Client :? Cachet3Client) "the next attempt finds Cachet 3"
+            })
+
+        testTask "auto with an api_url ending in /api/v1 is 2.x without a probe (existing configs make the same calls)" {
+            do!
+                withFakeAt FakeCachetVersion.V24 TimeProvider.System (fun fake ->
+                    task {
+                        let! (found: DetectedCachet) = detect fake "/api/v1" DetectVersion
+                        Expect.isTrue (found.Client :? CachetClient) "the 2.x client"
+                        Expect.isEmpty fake.Requests "no request"
+                    })
+        }
+
         test3 "api_version 2 probes nothing" (fun fake _ ->
             task {
                 let! (found: DetectedCachet) = detect fake "/anything" CachetV2
