@@ -147,12 +147,26 @@ type TokenSource =
     /// The provider list, tried in order; the first non-empty value wins.
     | Providers of TokenProvider list
 
+/// Which Cachet API the monitor speaks (`cachet.api_version`).
+type CachetApiVersion =
+    /// `auto`: told apart at start-up by probing the instance (docs/cachet-3.md).
+    | DetectVersion
+    /// `2`: the API v1 of Cachet 2.x at `api_url` (`…/api/v1`).
+    | CachetV2
+    /// `3`: the API of Cachet 3.x at `api_url` (`…/api` or `…/status/api`).
+    | CachetV3
+
 /// The `cachet` section.
 type CachetSettings =
     {
-        /// The API base including `/api/v1`, without a trailing `/`.
+        /// The API base (`…/api/v1` for 2.x, `…/api` for 3.x, or the host alone with `api_version: auto`), without a
+        /// trailing `/`.
         ApiUrl: string
         Token: TokenSource
+        /// Which API to speak (`api_version`, default `auto`).
+        ApiVersion: CachetApiVersion
+        /// Cachet calls a minute at most against Cachet 3 (`rate_limit_per_minute`, default 240; Cachet 3 allows 300).
+        RateLimitPerMinute: int
         /// How often statuses and unresolved incidents are re-read from Cachet (`resync_interval`, default 300 s).
         ResyncSeconds: float
     }

@@ -10,12 +10,20 @@ namespace CachetMonitor.FakeServers;
 /// <param name="Authenticated">Whether a valid token was sent.</param>
 /// <param name="RequestUrl">The absolute request URL without its query (the base of pagination links).</param>
 /// <param name="Now">The fake's clock at arrival.</param>
-internal sealed record ApiCall(string Method, CachetInput Input, bool Authenticated, string RequestUrl, DateTimeOffset Now);
+internal sealed record ApiCall(string Method, CachetInput Input, bool Authenticated, string RequestUrl, DateTimeOffset Now)
+{
+    /// <summary>3.x: the abilities of the token sent (empty without a valid one).</summary>
+    public IReadOnlySet<string> Abilities { get; init; } = new HashSet<string>();
+
+    /// <summary>3.x: whether the token holds <paramref name="ability"/> (or <c>*</c>).</summary>
+    public bool Can(string ability) => Abilities.Contains("*") || Abilities.Contains(ability);
+}
 
 /// <summary>The request pipeline: log, faults, routing (404/405), 406, 401, then the handler under the state lock.</summary>
 public sealed partial class FakeCachet
 {
-    private const string ApiPrefix = "/api/v1";
+    /// <summary>The API's path below the root: <c>/api/v1</c> (2.x) or <c>{CACHET_PATH}/api</c> (3.x).</summary>
+    private string ApiPrefix { get; }
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -57,7 +65,7 @@ public sealed partial class FakeCachet
                     await context.Response.WriteAsync(raw, aborted);
                     return;
                 case CachetFaultKind.RateLimited or CachetFaultKind.Status:
-                    var error = CachetJson.Error(fault.StatusCode);
+                    var error = Version == FakeCachetVersion.V3 ? Cachet3Json.Error(fault.StatusCode) : CachetJson.Error(fault.StatusCode);
                     await WriteAsync(context, fault.RetryAfter is { } after
                         ? error with { Headers = new Dictionary<string, string> { ["Retry-After"] = after } }
                         : error);
@@ -79,12 +87,16 @@ public sealed partial class FakeCachet
             : null;
         var query = request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.LastOrDefault() ?? ""));
         var input = CachetInput.Merge(query, form, json);
-        var token = request.Headers["X-Cachet-Token"].ToString();
-        bool authenticated;
+        var token = Version == FakeCachetVersion.V3
+            ? BearerToken(request.Headers.Authorization.ToString())
+            : request.Headers["X-Cachet-Token"].ToString();
+        IReadOnlySet<string>? abilities;
         lock (gate)
-            authenticated = token.Length > 0 && tokens.Contains(token);
-        var call = new ApiCall(request.Method, input, authenticated, Root + path, now);
-        var reply = Dispatch(call, apiPath, request.Headers.Accept.ToString());
+            abilities = token.Length > 0 ? tokens.GetValueOrDefault(token) : null;
+        var call = new ApiCall(request.Method, input, abilities is not null, Root + path, now) { Abilities = abilities ?? new HashSet<string>() };
+        var reply = Version == FakeCachetVersion.V3
+            ? Dispatch3(call, apiPath, path)
+            : Dispatch(call, apiPath, request.Headers.Accept.ToString());
         if (fault?.Kind == CachetFaultKind.AnswerLost)
         {
             context.Abort();
@@ -142,7 +154,10 @@ public sealed partial class FakeCachet
         else if (reply.Body is { } body)
         {
             var (bytes, contentType) = CachetGarbling.Json(body, fault);
-            response.ContentType = contentType;
+            // A reply's own media type (3.x resources: application/vnd.api+json) stands unless a fault relabels it.
+            response.ContentType = fault?.Kind != CachetFaultKind.Charset && reply.Headers?.GetValueOrDefault("Content-Type") is { } own
+                ? own
+                : contentType;
             await response.Body.WriteAsync(bytes, context.RequestAborted);
         }
     }

@@ -6,7 +6,8 @@ using Microsoft.AspNetCore.Http;
 namespace CachetMonitor.FakeServers;
 
 /// <summary>
-/// An in-process Cachet API v1 (2.4, or 2.3 with <see cref="FakeCachetVersion.V23"/>) on 127.0.0.1 for tests:
+/// An in-process Cachet API v1 (2.4, or 2.3 with <see cref="FakeCachetVersion.V23"/>) or Cachet 3.x API
+/// (<see cref="FakeCachetVersion.V3"/>, following ../shared/reference/cachet-3-api.md) on 127.0.0.1 for tests:
 /// seed it, point a client at <see cref="BaseUrl"/>, then inspect its state, the request log, and inject faults.
 /// Every member is thread-safe; snapshots are immutable.
 /// </summary>
@@ -14,7 +15,7 @@ public sealed partial class FakeCachet : IAsyncDisposable
 {
     private readonly object gate = new();
     private readonly TimeProvider time;
-    private readonly HashSet<string> tokens = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlySet<string>> tokens = new(StringComparer.Ordinal);
     private readonly CachetTable<FakeComponent> components = new();
     private readonly CachetTable<FakeIncident> incidents = new();
     private readonly CachetTable<FakeMetric> metrics = new();
@@ -24,19 +25,21 @@ public sealed partial class FakeCachet : IAsyncDisposable
     private int nextUpdateId = 1;
     private WebApplication? app;
 
-    private FakeCachet(FakeCachetVersion version, TimeProvider time)
+    private FakeCachet(FakeCachetVersion version, TimeProvider time, string cachetPath)
     {
         Version = version;
         this.time = time;
+        ApiPrefix = version == FakeCachetVersion.V3 ? cachetPath.TrimEnd('/') + "/api" : "/api/v1";
     }
 
     /// <summary>Starts a fake on an ephemeral 127.0.0.1 port.</summary>
     /// <param name="version">The Cachet flavour to reproduce (default 2.4).</param>
     /// <param name="time">The clock for timestamps, metric windows and fault windows (default: system clock).</param>
+    /// <param name="cachetPath">3.x only: Cachet's <c>CACHET_PATH</c> (the API is at <c>{path}/api</c>), e.g. <c>/status</c>.</param>
     public static async Task<FakeCachet> StartAsync(
-        FakeCachetVersion version = FakeCachetVersion.V24, TimeProvider? time = null)
+        FakeCachetVersion version = FakeCachetVersion.V24, TimeProvider? time = null, string cachetPath = "")
     {
-        var fake = new FakeCachet(version, time ?? TimeProvider.System);
+        var fake = new FakeCachet(version, time ?? TimeProvider.System, cachetPath);
         var (app, root) = await LoopbackHost.StartAsync(fake.HandleAsync);
         fake.app = app;
         fake.Root = root.GetLeftPart(UriPartial.Authority);
@@ -49,7 +52,7 @@ public sealed partial class FakeCachet : IAsyncDisposable
     /// <summary>The server root, <c>http://127.0.0.1:{port}</c>.</summary>
     public string Root { get; private set; } = "";
 
-    /// <summary>The API base URL, <c>http://127.0.0.1:{port}/api/v1</c> (no trailing slash).</summary>
+    /// <summary>The API base URL, <c>http://127.0.0.1:{port}/api/v1</c> (3.x: <c>…{path}/api</c>; no trailing slash).</summary>
     public string BaseUrl => Root + ApiPrefix;
 
     /// <summary>The port the fake listens on.</summary>
@@ -67,11 +70,14 @@ public sealed partial class FakeCachet : IAsyncDisposable
 
     // ---- tokens ----
 
-    /// <summary>Makes <paramref name="token"/> a valid API token (of user 1).</summary>
-    public void AddToken(string token)
+    /// <summary>
+    /// Makes <paramref name="token"/> a valid API token (of user 1). 3.x: the token's abilities (e.g.
+    /// <c>incidents.manage</c>); none given is <c>*</c>, every ability, as Cachet gives a key with none ticked.
+    /// </summary>
+    public void AddToken(string token, params string[] abilities)
     {
         lock (gate)
-            tokens.Add(token);
+            tokens[token] = abilities.Length == 0 ? new HashSet<string> { "*" } : abilities.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Revokes a token.</summary>
@@ -87,13 +93,13 @@ public sealed partial class FakeCachet : IAsyncDisposable
         get
         {
             lock (gate)
-                return [.. tokens];
+                return [.. tokens.Keys];
         }
     }
 
     // ---- seeding ----
 
-    /// <summary>Adds a component; returns it with its id.</summary>
+    /// <summary>Adds a component; returns it with its id. 3.x: <paramref name="status"/> is its baseline (1–6).</summary>
     public FakeComponent AddComponent(string name, int status = 1, bool enabled = true, string link = "")
     {
         lock (gate)
@@ -116,8 +122,9 @@ public sealed partial class FakeCachet : IAsyncDisposable
     }
 
     /// <summary>
-    /// Adds an incident (without touching any component) with optional meta rows of string values (2.4); returns it
-    /// with its id.
+    /// Adds an incident (without touching any component) with optional meta rows of string values (2.4, 3.x); returns
+    /// it with its id. 3.x: a <paramref name="componentId"/> is attached as an impact of <paramref name="componentStatus"/>,
+    /// by default the component's baseline when it is failing (2–4), else a partial outage.
     /// </summary>
     public FakeIncident AddIncident(
         string name,
@@ -126,7 +133,8 @@ public sealed partial class FakeCachet : IAsyncDisposable
         bool visible = true,
         string message = "",
         bool stickied = false,
-        IReadOnlyDictionary<string, string>? meta = null)
+        IReadOnlyDictionary<string, string>? meta = null,
+        int componentStatus = 0)
     {
         lock (gate)
         {
@@ -137,9 +145,15 @@ public sealed partial class FakeCachet : IAsyncDisposable
                 new FakeIncident(id, 1, componentId, name, message, status, visible, stickied, true, now, now, now, [])
                 {
                     Meta = SeedMeta(meta, id, now),
+                    Impacts = Version == FakeCachetVersion.V3 && componentId > 0
+                        ? [new FakeImpact(componentId, componentStatus > 0 ? componentStatus : SeededImpact(componentId))]
+                        : [],
                 });
         }
     }
+
+    private int SeededImpact(int componentId) =>
+        components.Find(componentId)?.Status is { } baseline and >= 2 and <= 4 ? baseline : 3;
 
     /// <summary>Replaces a component by <paramref name="change"/> of it (e.g. an operator edits Cachet); false if missing.</summary>
     public bool ChangeComponent(int id, Func<FakeComponent, FakeComponent> change) => Change(components, id, change);
@@ -170,6 +184,23 @@ public sealed partial class FakeCachet : IAsyncDisposable
 
     /// <summary>One component, or null.</summary>
     public FakeComponent? Component(int id) => Find(components, id);
+
+    /// <summary>
+    /// The status the status page shows for a component, or -1 when it is missing: 2.x its status; 3.x its
+    /// <c>latest_status</c> (the most severe of its baseline and the impacts of unresolved, public incidents).
+    /// </summary>
+    public int ShownStatus(int id)
+    {
+        lock (gate)
+        {
+            return components.Find(id) switch
+            {
+                null => -1,
+                { } c when Version == FakeCachetVersion.V3 => LatestStatus(c),
+                { } c => c.Status,
+            };
+        }
+    }
 
     /// <summary>One incident, or null.</summary>
     public FakeIncident? Incident(int id) => Find(incidents, id);

@@ -52,9 +52,18 @@ public sealed record FakeIncident(
     DateTimeOffset UpdatedAt,
     IReadOnlyList<FakeIncidentUpdate> Updates)
 {
-    /// <summary>The incident's meta rows (2.4 only), oldest first.</summary>
+    /// <summary>The incident's meta rows (2.4 and 3.x), oldest first.</summary>
     public IReadOnlyList<FakeMeta> Meta { get; init; } = [];
+
+    /// <summary>
+    /// 3.x: the components the incident is attached to, each with the status it gives them while the incident is
+    /// unresolved, public and published (<c>incident_components</c>). Empty on 2.x.
+    /// </summary>
+    public IReadOnlyList<FakeImpact> Impacts { get; init; } = [];
 }
+
+/// <summary>A 3.x incident's impact on one component: the status the component shows while the incident counts.</summary>
+public sealed record FakeImpact(int ComponentId, int Status);
 
 /// <summary>A metric held by the fake Cachet; <see cref="Threshold"/> is the point-merging window in minutes.</summary>
 public sealed record FakeMetric(

@@ -92,6 +92,21 @@ module internal CachetReader =
                 ])
         | None -> required section "api_url" (readWith lookup httpUrl) |> Result.map snd
 
+    /// A whole number of calls a minute, from 1 to `limit`.
+    let rateLimit limit (value: Scalar) =
+        match wholeNumber 1 value with
+        | Ok number when number <= limit -> Ok number
+        | Ok _ -> Error $"%s{shown value} must be at most %d{limit} calls a minute"
+        | Error message -> Error message
+
+    /// `auto`, `2` or `3` (any case).
+    let apiVersion (value: Scalar) =
+        match value.Text.Trim().ToLowerInvariant() with
+        | "auto" -> Ok DetectVersion
+        | "2" -> Ok CachetV2
+        | "3" -> Ok CachetV3
+        | _ -> Error $"%s{shown value} is not a Cachet API version (auto, 2 or 3)"
+
     let cachet lookup environment path node =
         node
         |> mapping
@@ -102,6 +117,11 @@ module internal CachetReader =
                     let! apiUrl = apiUrl lookup environment c
                     and! token = tokenSource lookup environment c
 
+                    and! apiVersion = value c "api_version" (readWith lookup apiVersion)
+
+                    and! rateLimit =
+                        value c "rate_limit_per_minute" (readWith lookup (rateLimit ConfigKeys.MaxRateLimitPerMinute))
+
                     and! resync =
                         value c "resync_interval" (readWith lookup (seconds ConfigKeys.MaxResyncSeconds))
 
@@ -109,6 +129,8 @@ module internal CachetReader =
                         {
                             ApiUrl = apiUrl.TrimEnd '/'
                             Token = token
+                            ApiVersion = apiVersion
+                            RateLimitPerMinute = rateLimit
                             ResyncSeconds = resync
                         }
                 })

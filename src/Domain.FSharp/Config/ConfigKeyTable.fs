@@ -63,14 +63,28 @@ module ConfigKeyTable =
                 KeyType.HttpUrl
                 true
                 Original
-                "The API base including `/api/v1`; a trailing `/` is dropped. `CACHET_API_URL` (non-empty) replaces it, and then the key may be left out. Redirects are not followed: a Cachet that answers 3xx is a start-up error naming the `Location` and the `api_url` to use (the token is never sent elsewhere); a 404 names the URL requested and says when `/api/v1` is missing. User-info is sent as Basic auth and never shown."
+                "The API base: `https://host/api/v1` for Cachet 2.x, `https://host/api` (or `https://host/status/api`) for Cachet 3.x, or with `api_version: auto` also the host alone (`https://host`); a trailing `/` is dropped. `CACHET_API_URL` (non-empty) replaces it, and then the key may be left out. Redirects are not followed: a Cachet that answers 3xx is a start-up error naming the `Location` and the `api_url` to use (the token is never sent elsewhere); a 404 names the URL requested and says when `/api/v1` is missing. User-info is sent as Basic auth and never shown."
             key
                 ConfigSection.Cachet
                 "token"
                 KeyType.TokenValue
                 true
                 Original
-                "The API token (`X-Cachet-Token`): a string, one token provider mapping, or a list of providers tried in order (the first non-empty value wins). `CACHET_TOKEN` (non-empty) replaces a string token, and then the key may be left out."
+                "The API token (sent as `X-Cachet-Token` to Cachet 2.x, as `Authorization: Bearer` to Cachet 3.x): a string, one token provider mapping, or a list of providers tried in order (the first non-empty value wins). `CACHET_TOKEN` (non-empty) replaces a string token, and then the key may be left out."
+            optional
+                ConfigSection.Cachet
+                "api_version"
+                (KeyType.Choice(ConfigKeys.ApiVersions, true))
+                ours
+                (Some "auto")
+                "Which Cachet API to speak: `2` (API v1 of Cachet 2.3/2.4), `3` (Cachet 3.x), or `auto`: told apart at start-up (`/api/v1/ping` answers on 2.x; `{base}/ping` and an object from `{base}/version` on 3.x, trying `/api` and `/status/api` when `api_url` is the host alone), logged, and a clear error naming every URL tried when neither answers."
+            optional
+                ConfigSection.Cachet
+                "rate_limit_per_minute"
+                (KeyType.WholeNumber(1, ConfigKeys.MaxRateLimitPerMinute))
+                ours
+                (Some "240")
+                "Cachet 3 only (2.x has no rate limit): the monitor's own budget of Cachet calls a minute, kept below Cachet 3's limit (300 a minute per user by default, `CACHET_API_RATE_LIMIT`; every token of one Cachet user shares it). Calls are spread so that no minute sees more than 1.25 × this (300 for 240); a sixteenth is kept for incident, status and read calls, metric points use the rest and, when it is short, each metric's waiting points are averaged into one. A warning at start-up says when the config's metrics cannot fit ([cachet-3.md](cachet-3.md) has the arithmetic). Read at start-up (a reload keeps the running budget)."
             optional
                 ConfigSection.Cachet
                 "resync_interval"

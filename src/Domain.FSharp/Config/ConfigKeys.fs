@@ -91,6 +91,13 @@ module ConfigKeys =
     /// The expectation `type`s.
     let ExpectationTypes = [ "HTTP_STATUS"; "LATENCY"; "REGEX" ]
 
+    /// The largest `cachet.rate_limit_per_minute`.
+    [<Literal>]
+    let MaxRateLimitPerMinute = 1_000_000
+
+    /// The `cachet.api_version` values.
+    let ApiVersions = [ "auto"; "2"; "3" ]
+
     /// The token provider `type`s.
     let ProviderTypes = [ "ENVIRONMENT_VARIABLE"; "TOKEN"; "AWS_SECRETS_MANAGER" ]
 

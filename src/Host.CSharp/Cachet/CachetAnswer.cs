@@ -40,14 +40,20 @@ internal static class CachetAnswer
     }
 
     /// <summary>
-    /// The validation details of a Cachet error body, joined; else its <c>detail</c>; else a placeholder. Never throws:
-    /// the status code already classifies the failure.
+    /// The validation details of a Cachet error body, joined; else its <c>detail</c>; else a placeholder. 2.x sends
+    /// <c>{"errors":[{detail, meta.details}]}</c>; 3.x (Laravel) <c>{"message", "errors":{field:[messages]}}</c>, given
+    /// as <c>field: message</c> pairs. Never throws: the status code already classifies the failure.
     /// </summary>
     public static string ErrorDetails(byte[] body)
     {
         try
         {
-            var error = Parse(body) is JsonObject root && root["errors"] is JsonArray { Count: > 0 } errors ? errors[0] as JsonObject : null;
+            var parsed = Parse(body) as JsonObject;
+            if (parsed?["errors"] is JsonObject fields && fields.Count > 0)
+                return string.Join(" ", fields.SelectMany(f => Texts(f.Value).Select(m => $"{f.Key}: {m}")));
+            if (parsed?["errors"] is null && parsed?["message"] is JsonValue message && message.GetValueKind() == JsonValueKind.String)
+                return message.GetValue<string>();
+            var error = parsed is { } root && root["errors"] is JsonArray { Count: > 0 } errors ? errors[0] as JsonObject : null;
             if (error?["meta"] is JsonObject meta && meta["details"] is JsonArray { Count: > 0 } details)
                 return string.Join(" ", details.Select(d => d is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : d?.ToJsonString()));
             if (error?["detail"] is JsonValue detail && detail.GetValueKind() == JsonValueKind.String)
@@ -59,4 +65,12 @@ internal static class CachetAnswer
 
         return "no details given";
     }
+
+    private static IEnumerable<string> Texts(JsonNode? node) => node switch
+    {
+        JsonArray items => items.SelectMany(Texts),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
+        null => [],
+        _ => [node.ToJsonString()],
+    };
 }

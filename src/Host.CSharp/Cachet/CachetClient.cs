@@ -5,7 +5,6 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using CachetMonitor.Domain;
 
 namespace CachetMonitor.Host.Cachet;
 
@@ -17,17 +16,12 @@ namespace CachetMonitor.Host.Cachet;
 /// </summary>
 public sealed class CachetClient : ICachetApi
 {
-    private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
-    private readonly HttpClient http;
-    private readonly string baseUrl;
-    private readonly string token;
-    private readonly TimeProvider time;
-    private readonly string? basicAuth;
-    private Task<bool>? apiPathMissing;
+    private readonly CachetHttp transport;
 
     /// <summary>
     /// An HTTP client for Cachet calls: redirects are not followed (a 3xx is a <see cref="CachetApiErrorKind.Redirected"/>
-    /// naming its <c>Location</c>), so a write is never turned into a GET and the token never leaves the configured origin.
+    /// naming its <c>Location</c>), so a write is never turned into a GET and the token never leaves the configured origin;
+    /// every call carries the tool's <c>User-Agent</c>.
     /// </summary>
     public static HttpClient CreateHttpClient(TimeSpan timeout)
     {
@@ -44,35 +38,29 @@ public sealed class CachetClient : ICachetApi
     /// <exception cref="ArgumentException">When <paramref name="apiBaseUrl"/> is not an absolute http(s) URL.</exception>
     public CachetClient(HttpClient http, string apiBaseUrl, string token, TimeProvider? time = null)
     {
-        var trimmed = apiBaseUrl.TrimEnd('/');
-        if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            throw new ArgumentException("The Cachet API URL must be an absolute http or https URL.", nameof(apiBaseUrl));
-        this.http = http;
-        this.token = token;
-        this.time = time ?? TimeProvider.System;
-        // User-info in api_url (a proxy's Basic auth) is sent as Authorization, and shown nowhere.
-        basicAuth = Probing.BasicAuth.For(trimmed, []);
-        baseUrl = UrlCredentials.strip(trimmed);
+        var checkedBase = CachetHttp.CheckedBase(apiBaseUrl, nameof(apiBaseUrl));
+        transport = new CachetHttp(
+            http, checkedBase, request => request.Headers.TryAddWithoutValidation("X-Cachet-Token", token), time ?? TimeProvider.System);
     }
 
     /// <summary>The API base URL without a trailing <c>/</c> and without user-info.</summary>
-    public string BaseUrl => baseUrl;
+    public string BaseUrl => transport.BaseUrl;
 
     /// <summary>Names the client by its base URL only.</summary>
-    public override string ToString() => $"CachetClient({baseUrl})";
+    public override string ToString() => $"CachetClient({BaseUrl})";
 
     /// <summary><c>GET /components/{id}</c>.</summary>
     public async Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct)
     {
-        var root = await SendAsync(HttpMethod.Get, $"/components/{id}", null, $"component {id}", ct);
-        return Read(root, $"/components/{id}", data => CachetData.Component(data));
+        var root = await transport.SendAsync(HttpMethod.Get, $"/components/{id}", null, $"component {id}", ct);
+        return CachetHttp.Read(root, $"/components/{id}", data => CachetData.Component(data));
     }
 
     /// <summary><c>GET /metrics/{id}</c>.</summary>
     public async Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct)
     {
-        var root = await SendAsync(HttpMethod.Get, $"/metrics/{id}", null, $"metric {id}", ct);
-        return Read(root, $"/metrics/{id}", data => CachetData.Metric(data));
+        var root = await transport.SendAsync(HttpMethod.Get, $"/metrics/{id}", null, $"metric {id}", ct);
+        return CachetHttp.Read(root, $"/metrics/{id}", data => CachetData.Metric(data));
     }
 
     /// <summary>The newest unresolved incident (status &lt; 4) of a component, or null: see <see cref="ListUnresolvedIncidentsAsync"/>.</summary>
@@ -133,8 +121,8 @@ public sealed class CachetClient : ICachetApi
     private async Task<(CachetIncident[] Incidents, bool Complete)> ListIncidentsAsync(
         string path, int perPage, string resource, CancellationToken ct)
     {
-        var root = await SendAsync(HttpMethod.Get, path, null, resource, ct);
-        return Read(root, path, data =>
+        var root = await transport.SendAsync(HttpMethod.Get, path, null, resource, ct);
+        return CachetHttp.Read(root, path, data =>
         {
             var incidents = CachetData.Array(data, "incidents").Select(CachetData.Incident).ToArray();
             var complete = CachetData.TotalPages(root) is { } pages ? pages <= 1 : incidents.Length < perPage;
@@ -144,7 +132,7 @@ public sealed class CachetClient : ICachetApi
 
     /// <summary><c>PUT /components/{cid}</c> with <c>status</c> only.</summary>
     public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
-        SendAsync(HttpMethod.Put, $"/components/{componentId}", new JsonObject { ["status"] = status }, $"component {componentId}", ct);
+        transport.SendAsync(HttpMethod.Put, $"/components/{componentId}", new JsonObject { ["status"] = status }, $"component {componentId}", ct);
 
     /// <summary>
     /// <c>POST /incidents</c> with <c>status=1</c> and <c>notify=true</c>; Cachet also sets the component's status to
@@ -162,14 +150,13 @@ public sealed class CachetClient : ICachetApi
     public async Task<int> CreateIncidentAsync(
         string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
     {
-        if (monitorTag is not null && !CachetIncident.IsValidMonitorTag(monitorTag))
-            throw new ArgumentException("An incident tag must be 1 to 100 of A-Z a-z 0-9 . _ : / @ + = - and not \"0\".", nameof(monitorTag));
+        CachetIncident.CheckTag(monitorTag, nameof(monitorTag));
         var body = OpenIncidentBody(name, message, componentId, componentStatus, visible);
         body["notify"] = true;
         if (monitorTag is not null)
             body["meta"] = new JsonObject { [CachetIncident.MonitorTagKey] = monitorTag };
-        var root = await SendAsync(HttpMethod.Post, "/incidents", body, "incidents", ct);
-        return Read(root, "/incidents", data => CachetData.Int(CachetData.Object(data, "incident"), "id"));
+        var root = await transport.SendAsync(HttpMethod.Post, "/incidents", body, "incidents", ct);
+        return CachetHttp.Read(root, "/incidents", data => CachetData.Int(CachetData.Object(data, "incident"), "id"));
     }
 
     /// <summary>
@@ -182,12 +169,12 @@ public sealed class CachetClient : ICachetApi
     {
         try
         {
-            await PostUpdateAsync(incidentId, 1, message, ct);
+            await transport.PostIncidentUpdateAsync(incidentId, 1, message, ct);
         }
         catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound)
         {
             var body = OpenIncidentBody(name, message, componentId, componentStatus, visible);
-            await SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
+            await transport.SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
         }
     }
 
@@ -200,7 +187,7 @@ public sealed class CachetClient : ICachetApi
     {
         try
         {
-            await PostUpdateAsync(incidentId, 4, message, ct);
+            await transport.PostIncidentUpdateAsync(incidentId, 4, message, ct);
             return true;
         }
         catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound)
@@ -208,7 +195,7 @@ public sealed class CachetClient : ICachetApi
             try
             {
                 var body = new JsonObject { ["status"] = 4, ["visible"] = visible };
-                await SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
+                await transport.SendAsync(HttpMethod.Put, $"/incidents/{incidentId}", body, $"incident {incidentId}", ct);
                 return true;
             }
             catch (CachetApiException gone) when (gone.Kind == CachetApiErrorKind.NotFound)
@@ -222,12 +209,8 @@ public sealed class CachetClient : ICachetApi
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="value"/> is NaN or infinite.</exception>
     public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct)
     {
-        var body = new JsonObject
-        {
-            ["value"] = JsonNode.Parse(CachetNumber.PlainDecimal(value)),
-            ["timestamp"] = unixSeconds,
-        };
-        return SendAsync(HttpMethod.Post, $"/metrics/{metricId}/points", body, $"metric {metricId}", ct);
+        return transport.SendAsync(
+            HttpMethod.Post, $"/metrics/{metricId}/points", CachetNumber.PointBody(value, unixSeconds), $"metric {metricId}", ct);
     }
 
     /// <summary>Components per page of <see cref="ListComponentsAsync"/> (Cachet 2.x sets no upper bound).</summary>
@@ -243,8 +226,8 @@ public sealed class CachetClient : ICachetApi
         for (var page = 1; ; page++)
         {
             var path = $"/components?per_page={ListPageSize}&page={page}";
-            var root = await SendAsync(HttpMethod.Get, path, null, "components", ct);
-            var (components, more) = Read(root, path, data =>
+            var root = await transport.SendAsync(HttpMethod.Get, path, null, "components", ct);
+            var (components, more) = CachetHttp.Read(root, path, data =>
             {
                 var list = CachetData.Array(data, "components").Select(CachetData.Component).ToArray();
                 var next = root["meta"]?["pagination"]?["links"]?["next_page"];
@@ -258,7 +241,7 @@ public sealed class CachetClient : ICachetApi
     }
 
     /// <summary><c>GET /ping</c>.</summary>
-    public Task PingAsync(CancellationToken ct) => SendAsync(HttpMethod.Get, "/ping", null, "ping", ct);
+    public Task PingAsync(CancellationToken ct) => transport.SendAsync(HttpMethod.Get, "/ping", null, "ping", ct);
 
     /// <summary>The fields of an open (status 1) incident linked to its component.</summary>
     private static JsonObject OpenIncidentBody(string name, string message, int componentId, int componentStatus, bool visible) =>
@@ -271,160 +254,4 @@ public sealed class CachetClient : ICachetApi
             ["component_id"] = componentId,
             ["component_status"] = componentStatus,
         };
-
-    private Task<JsonObject> PostUpdateAsync(int incidentId, int status, string message, CancellationToken ct) =>
-        SendAsync(
-            HttpMethod.Post,
-            $"/incidents/{incidentId}/updates",
-            new JsonObject { ["status"] = status, ["message"] = message },
-            $"incident {incidentId}",
-            ct);
-
-    /// <summary>Reads <c>data</c> of a success answer; a wrong shape is a <see cref="CachetApiErrorKind.MalformedResponse"/>.</summary>
-    private static T Read<T>(JsonObject root, string path, Func<JsonNode?, T> read)
-    {
-        try
-        {
-            return read(root["data"]);
-        }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException)
-        {
-            throw new CachetApiException(
-                CachetApiErrorKind.MalformedResponse, $"Cachet answered with an unexpected shape: {e.Message} ({Call(path)})");
-        }
-    }
-
-    /// <summary>One attempt; returns the JSON object of a 2xx answer that has <c>data</c>, or throws classified.</summary>
-    private async Task<JsonObject> SendAsync(
-        HttpMethod method, string path, JsonObject? body, string resource, CancellationToken ct)
-    {
-        var call = $"{method} {Call(path)}";
-        using var request = new HttpRequestMessage(method, baseUrl + path);
-        request.Headers.Accept.Add(Json);
-        request.Headers.TryAddWithoutValidation("X-Cachet-Token", token);
-        if (basicAuth is not null)
-            request.Headers.TryAddWithoutValidation("Authorization", basicAuth);
-        if (body is not null)
-            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-
-        byte[] answer;
-        HttpStatusCode status;
-        TimeSpan? retryAfter;
-        Uri? location;
-        try
-        {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
-            status = response.StatusCode;
-            retryAfter = RetryAfterHeader.Parse(FirstValue(response.Headers, "Retry-After"), time.GetUtcNow());
-            location = response.Headers.Location;
-            // Bytes, not ReadAsStringAsync: that throws on a charset it does not know, and JSON is UTF-8 anyway.
-            answer = await response.Content.ReadAsByteArrayAsync(ct);
-        }
-        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
-        {
-            throw new CachetApiException(CachetApiErrorKind.Timeout, $"Cachet did not answer in time ({call})", innerException: e);
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException)
-        {
-            throw new CachetApiException(
-                CachetApiErrorKind.Transport, $"Cachet is unreachable: {Reason(e)} ({call})", innerException: e);
-        }
-
-        var code = (int)status;
-        if (code is >= 300 and <= 399)
-            throw Redirect(code, location, path, call);
-        if (code == 404)
-            throw await NotFoundAsync(path, resource, call, ct);
-        if (code is < 200 or > 299)
-            throw Failure(code, answer, retryAfter, resource, call);
-        if (code == 204)
-            return [];
-        string reason;
-        try
-        {
-            if (CachetAnswer.Parse(answer) is JsonObject root && root.ContainsKey("data"))
-                return root;
-            reason = "not an object with data";
-        }
-        catch (FormatException e)
-        {
-            reason = e.Message;
-        }
-
-        throw new CachetApiException(
-            CachetApiErrorKind.MalformedResponse, $"Cachet answered HTTP {code} without a JSON data object: {reason} ({call})", code);
-    }
-
-    /// <summary>A 3xx: where it points (user-info masked), and the <c>api_url</c> that would have avoided it.</summary>
-    private CachetApiException Redirect(int code, Uri? location, string path, string call)
-    {
-        var target = location is null ? null
-            : UrlCredentials.mask((location.IsAbsoluteUri ? location : new Uri(new Uri(baseUrl + path), location)).AbsoluteUri);
-        var apiPath = path.Split('?')[0];
-        var suggestion = target?.Split('?')[0] is { } place && place.EndsWith(apiPath, StringComparison.Ordinal) && place.Length > apiPath.Length
-            ? $" (here: {place[..^apiPath.Length]})"
-            : "";
-        var where = target is null ? "without a Location" : $"to {target}";
-        return new(
-            CachetApiErrorKind.Redirected,
-            $"Cachet answered HTTP {code}, redirecting {where}; redirects are not followed (a write would turn into a GET, and the token is never sent to another address): set cachet.api_url to the address Cachet answers at{suggestion} ({call})",
-            code);
-    }
-
-    /// <summary>
-    /// A 404 naming the URL requested; when the base URL has no <c>/api/v1</c> and <c>{base}/api/v1/ping</c> answers
-    /// (asked once per client), the message says that <c>api_url</c> probably lacks it.
-    /// </summary>
-    private async Task<CachetApiException> NotFoundAsync(string path, string resource, string call, CancellationToken ct)
-    {
-        var message = $"{resource} not found at {baseUrl}{path.Split('?')[0]} ({call})";
-        if (!new Uri(baseUrl).AbsolutePath.Contains("/api/v1", StringComparison.Ordinal)
-            && await (apiPathMissing ??= AnswersAsync(baseUrl + "/api/v1/ping", ct)))
-            message += $"; {baseUrl}/api/v1/ping answers, so cachet.api_url probably lacks /api/v1 (try {baseUrl}/api/v1)";
-        return new(CachetApiErrorKind.NotFound, message, 404);
-    }
-
-    /// <summary>Whether a GET of <paramref name="url"/> (without the token) answers 2xx.</summary>
-    private async Task<bool> AnswersAsync(string url, CancellationToken ct)
-    {
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Accept.Add(Json);
-            if (basicAuth is not null)
-                request.Headers.TryAddWithoutValidation("Authorization", basicAuth);
-            using var response = await http.SendAsync(request, ct);
-            return response.IsSuccessStatusCode;
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private static CachetApiException Failure(int code, byte[] body, TimeSpan? retryAfter, string resource, string call) =>
-        code switch
-        {
-            401 => new(CachetApiErrorKind.Unauthorized, $"Cachet rejected the API token ({call})", code),
-            400 or 422 => new(CachetApiErrorKind.BadRequest, $"Cachet refused the request: {CachetAnswer.ErrorDetails(body)} ({call})", code),
-            429 => new(CachetApiErrorKind.RateLimited, $"Cachet is rate limiting requests ({call})", code, retryAfter),
-            503 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code, retryAfter),
-            >= 500 => new(CachetApiErrorKind.ServerError, $"Cachet failed with HTTP {code} ({call})", code),
-            _ => new(CachetApiErrorKind.UnexpectedStatus, $"Cachet answered HTTP {code} ({call})", code),
-        };
-
-    /// <summary>A header's first raw value: the typed parser would drop a value it cannot read, and cap nothing.</summary>
-    private static string? FirstValue(HttpResponseHeaders headers, string name) =>
-        headers.NonValidated.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
-
-    private static string Reason(Exception e) => e switch
-    {
-        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError } => "the host name does not resolve",
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } => "the connection failed",
-        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } => "the TLS handshake failed",
-        HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "the connection closed before the answer",
-        _ => e.Message,
-    };
-
-    private static string Call(string path) => "/" + path.TrimStart('/').Split('?')[0];
 }

@@ -11,8 +11,12 @@ namespace CachetMonitor.Host.Cachet;
 /// The value of the incident's meta key <see cref="MonitorTagKey"/> (the tag this tool gave it when it created it);
 /// null when it has none (made by hand or by another tool, or on Cachet 2.3, which keeps no incident meta).
 /// </param>
+/// <param name="ComponentStatus">
+/// Cachet 3: the status the incident gives <paramref name="ComponentId"/> (its impact, a 2.x code 0–4); null on 2.x,
+/// or when the answer does not tell it unambiguously.
+/// </param>
 public sealed record CachetIncident(
-    int Id, string Name, int Status, int ComponentId, bool Visible, string Message, string? MonitorTag = null)
+    int Id, string Name, int Status, int ComponentId, bool Visible, string Message, string? MonitorTag = null, int? ComponentStatus = null)
 {
     /// <summary>The incident meta key that carries <see cref="MonitorTag"/>.</summary>
     public const string MonitorTagKey = "cachet_monitor";
@@ -24,6 +28,17 @@ public sealed record CachetIncident(
     /// recognised.
     /// </summary>
     public static bool IsValidMonitorTag(string tag) =>
+        IsValid(tag);
+
+    /// <summary>Throws when a tag (null: none) is not one Cachet keeps as sent (<see cref="IsValidMonitorTag"/>).</summary>
+    /// <exception cref="ArgumentException">When it is not.</exception>
+    public static void CheckTag(string? tag, string parameter)
+    {
+        if (tag is not null && !IsValid(tag))
+            throw new ArgumentException("An incident tag must be 1 to 100 of A-Z a-z 0-9 . _ : / @ + = - and not \"0\".", parameter);
+    }
+
+    private static bool IsValid(string tag) =>
         tag.Length is >= 1 and <= 100
         && tag != "0"
         && tag.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '/' or '@' or '+' or '=' or '-');

@@ -5,6 +5,14 @@ namespace CachetMonitor.Host.Cachet;
 /// <summary>Numbers as Cachet should receive them.</summary>
 public static class CachetNumber
 {
+    /// <summary>The body of a metric point: the value as a plain decimal and the Unix timestamp.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">For NaN or an infinity.</exception>
+    public static System.Text.Json.Nodes.JsonObject PointBody(double value, long unixSeconds) => new()
+    {
+        ["value"] = System.Text.Json.Nodes.JsonNode.Parse(PlainDecimal(value)),
+        ["timestamp"] = unixSeconds,
+    };
+
     /// <summary>
     /// A finite double as a plain invariant decimal that round-trips (<c>8.5E-05</c> becomes <c>0.000085</c>,
     /// <c>1E+21</c> becomes <c>1000000000000000000000</c>).

@@ -147,7 +147,7 @@ public sealed class CachetSyncService(
     }
 
     private static SeenIncident Seen(CachetIncident incident) =>
-        HostInterop.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, null);
+        HostInterop.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, incident.ComponentStatus);
 
     /// <summary>
     /// With many components, every component in a few paged calls instead of one call each. Any failure, or a
@@ -200,7 +200,13 @@ public sealed class CachetSyncService(
                     {
                         try
                         {
-                            await gate.RunAsync(c => cachet.GetMetricAsync(metricId, c), ct).ConfigureAwait(false);
+                            var metric = await gate.RunAsync(c => cachet.GetMetricAsync(metricId, c), ct).ConfigureAwait(false);
+                            if (metric.Threshold > 0 && cachet.DropsPointsWithinThreshold)
+                            {
+                                logger.LogWarning(
+                                    "Cachet metric {MetricId} (\"{Metric}\", endpoint \"{Endpoint}\") has threshold {Threshold}: Cachet 3 keeps only the first point of every {Threshold} minute(s) and drops the values pushed after it. Set the metric's threshold to 0 (and its calculation to average) in Cachet's dashboard",
+                                    metricId, metric.Name, member.Name, metric.Threshold, metric.Threshold);
+                            }
                         }
                         catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound)
                         {

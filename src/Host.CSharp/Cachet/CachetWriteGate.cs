@@ -1,7 +1,10 @@
 namespace CachetMonitor.Host.Cachet;
 
-/// <summary>Bounds the Cachet calls in flight across all endpoints and carries the shutdown signal for writes.</summary>
-public sealed class CachetWriteGate(CachetWriteOptions options) : IDisposable
+/// <summary>
+/// Bounds the Cachet calls in flight across all endpoints, keeps them within the rate budget (when there is one:
+/// metric points only from what the reserve leaves), and carries the shutdown signal for writes.
+/// </summary>
+public sealed class CachetWriteGate(CachetWriteOptions options, CachetRateBudget? budget = null) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(options.MaxConcurrentCalls, options.MaxConcurrentCalls);
     private readonly CancellationTokenSource _stopping = new();
@@ -9,8 +12,31 @@ public sealed class CachetWriteGate(CachetWriteOptions options) : IDisposable
     /// <summary>Cancelled when in-flight writes must give up (after the shutdown grace period).</summary>
     public CancellationToken Stopping => _stopping.Token;
 
-    public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    /// <summary>The rate budget, if any.</summary>
+    public CachetRateBudget? Budget => budget;
+
+    public Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) => RunAsync(call, false, ct);
+
+    /// <summary>
+    /// A metric point: waits for budget beyond the reserve kept for incident, status and read calls. Cancelling
+    /// <paramref name="waiting"/> gives up the wait only (an incident write came and goes first); <paramref name="ct"/>
+    /// cancels the call too.
+    /// </summary>
+    public async Task RunMetricAsync(Func<CancellationToken, Task> call, CancellationToken waiting, CancellationToken ct)
     {
+        if (budget is not null)
+            await budget.TakeAsync(true, waiting).ConfigureAwait(false);
+        await RunAsync(async c =>
+        {
+            await call(c).ConfigureAwait(false);
+            return true;
+        }, null, ct).ConfigureAwait(false);
+    }
+
+    private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> call, bool? metricPoint, CancellationToken ct)
+    {
+        if (budget is not null && metricPoint is { } point)
+            await budget.TakeAsync(point, ct).ConfigureAwait(false);
         await _slots.WaitAsync(ct).ConfigureAwait(false);
         try
         {

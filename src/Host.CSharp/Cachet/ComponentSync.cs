@@ -38,6 +38,9 @@ public sealed class ComponentSync(
     private int _nextMetric;
     private ComponentCommand? _inFlight;
 
+    /// <summary>Cancels a metric point's wait for rate budget: an incident or status write has come and goes first.</summary>
+    private CancellationTokenSource? _pointWait;
+
     /// <summary>
     /// The status this drain's last acknowledged write set (an incident write carries one on Cachet 2.x), so a status
     /// command right behind it is not sent twice; forgotten whenever Cachet is read again or an answer was lost.
@@ -183,6 +186,10 @@ public sealed class ComponentSync(
                 _writes.AddLast(command);
                 break;
         }
+        if (!command.IsPushMetric && !command.IsNotify)
+        {
+            _pointWait?.Cancel();
+        }
     }
 
     private void LogTransitions(
@@ -260,7 +267,23 @@ public sealed class ComponentSync(
                 }
                 else
                 {
-                    await gate.RunAsync(c => cachet.PushMetricPointAsync(point!.MetricId, point.Value, point.UnixSeconds, c), ct).ConfigureAwait(false);
+                    using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    lock (_lock)
+                    {
+                        _pointWait = waiting;
+                    }
+                    try
+                    {
+                        await gate.RunMetricAsync(
+                            c => cachet.PushMetricPointAsync(point!.MetricId, point.Value, point.UnixSeconds, c), waiting.Token, ct).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        lock (_lock)
+                        {
+                            _pointWait = null;
+                        }
+                    }
                     logger.LogDebug("Cachet: metric {MetricId} point {Value} at {Timestamp}", point!.MetricId, point.Value, point.UnixSeconds);
                     DropPoint(point);
                 }
@@ -277,11 +300,6 @@ public sealed class ComponentSync(
                 if (e.Kind == CachetApiErrorKind.Unauthorized)
                 {
                     logger.LogError("Cachet rejected the API token; writes for component {ComponentId} wait and retry in {Delay:0.#} s", ComponentId, delay.TotalSeconds);
-                }
-                else if (e.Kind == CachetApiErrorKind.Redirected)
-                {
-                    // Fixed by a reload with the right api_url; until then the writes wait, none is lost.
-                    logger.LogError("{Reason}; writes for component {ComponentId} wait and retry in {Delay:0.#} s", e.Message, ComponentId, delay.TotalSeconds);
                 }
                 else
                 {
@@ -308,6 +326,10 @@ public sealed class ComponentSync(
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 break;
+            }
+            catch (OperationCanceledException) when (write is null)
+            {
+                // The point gave up its wait for rate budget: an incident or status write came, and goes first.
             }
             catch (Exception e)
             {
@@ -341,7 +363,11 @@ public sealed class ComponentSync(
         }
     }
 
-    /// <summary>The oldest point of the next metric in turn (metrics take turns, so one busy metric starves none).</summary>
+    /// <summary>
+    /// The oldest point of the next metric in turn (metrics take turns, so one busy metric starves none). While the
+    /// rate budget holds points back, the metric's waiting points are first averaged into one (the newest time): one
+    /// point per metric per turn instead of a backlog that would only grow.
+    /// </summary>
     private MetricPoint? NextPointLocked()
     {
         if (_points.Count == 0)
@@ -355,6 +381,14 @@ public sealed class ComponentSync(
             if (_points[key].TryPeek(out var point))
             {
                 _nextMetric = (_nextMetric + i + 1) % keys.Length;
+                if (_points[key].Count > 1 && gate.Budget is { Short: true })
+                {
+                    var waiting = _points[key].ToArray();
+                    var newest = waiting[^1];
+                    point = new MetricPoint(key, newest.Endpoint, waiting.Average(p => p.Value), newest.UnixSeconds);
+                    _points[key] = new Queue<MetricPoint>([point]);
+                    counters.MetricPointsCoalesced(waiting.Length - 1);
+                }
                 return point;
             }
         }
@@ -440,7 +474,10 @@ public sealed class ComponentSync(
                 var id = await gate.RunAsync(
                     c => cachet.CreateIncidentAsync(redact(create.Title), redact(create.Message), componentId,
                         HostInterop.StatusCode(create.ComponentStatus), create.Visible, create.Tag, c), ct).ConfigureAwait(false);
-                LastStatusWritten = HostInterop.StatusCode(create.ComponentStatus);
+                if (cachet.IncidentsSetComponentStatus)
+                {
+                    LastStatusWritten = HostInterop.StatusCode(create.ComponentStatus);
+                }
                 logger.Log(Written, "Cachet: opened incident {IncidentId} \"{Title}\" on component {ComponentId}", id, redact(create.Title), componentId);
                 return ComponentEvent.NewIncidentOpened(create.Write, id);
             case ComponentCommand.UpdateIncident update:
@@ -449,17 +486,22 @@ public sealed class ComponentSync(
                     c => cachet.UpdateIncidentAsync(change.IncidentId, redact(change.Title), redact(change.Message), componentId,
                         HostInterop.StatusCode(change.ComponentStatus), change.Visible, c), ct).ConfigureAwait(false);
                 // Cachet 2.4's incident updates leave the component alone: the status the update implies is set with it.
-                var changedTo = HostInterop.StatusCode(change.ComponentStatus);
-                await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, changedTo, c), ct).ConfigureAwait(false);
-                LastStatusWritten = changedTo;
+                // On Cachet 3 the incident's impact stands; the component's own status moves only by SetStatus.
+                if (cachet.IncidentsSetComponentStatus)
+                {
+                    var changedTo = HostInterop.StatusCode(change.ComponentStatus);
+                    await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, changedTo, c), ct).ConfigureAwait(false);
+                    LastStatusWritten = changedTo;
+                }
                 logger.Log(Written, "Cachet: incident {IncidentId} updated to \"{Title}\"", change.IncidentId, redact(change.Title));
                 return ComponentEvent.NewIncidentWritten(change.Write);
             case ComponentCommand.ResolveIncident resolve:
                 var fix = resolve.Item;
                 var found = await gate.RunAsync(c => cachet.ResolveIncidentAsync(fix.IncidentId, redact(fix.Message), fix.Visible, c), ct).ConfigureAwait(false);
-                if (fix.ComponentStatus is { } then)
+                if (fix.ComponentStatus is { } then && cachet.IncidentsSetComponentStatus)
                 {
                     // Cachet 2.x leaves the component alone when an incident is fixed: the resolve carries the status to set.
+                    // On Cachet 3 the impact ends with the incident, and the baseline is ours only through SetStatus.
                     var code = HostInterop.StatusCode(then.Value);
                     await gate.RunAsync(c => cachet.SetComponentStatusAsync(componentId, code, c), ct).ConfigureAwait(false);
                     LastStatusWritten = code;

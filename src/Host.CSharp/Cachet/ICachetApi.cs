@@ -6,6 +6,19 @@ namespace CachetMonitor.Host.Cachet;
 /// </summary>
 public interface ICachetApi
 {
+    /// <summary>
+    /// True when creating, updating or resolving an incident with a component status sets the component's status, as
+    /// on Cachet 2.x (the executor then counts that status as written). False on Cachet 3, where an incident only
+    /// attaches an impact and the component's own (baseline) status changes with <see cref="SetComponentStatusAsync"/> only.
+    /// </summary>
+    bool IncidentsSetComponentStatus => true;
+
+    /// <summary>
+    /// True when Cachet keeps only the first point within a metric's <c>threshold</c> minutes whatever the values
+    /// (Cachet 3); 2.x merges only equal values.
+    /// </summary>
+    bool DropsPointsWithinThreshold => false;
+
     Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct);
 
     /// <summary>

@@ -12,6 +12,10 @@ public sealed class SwitchableCachetApi(ICachetApi initial) : ICachetApi
 
     public void Switch(ICachetApi next) => _current = next;
 
+    public bool IncidentsSetComponentStatus => _current.IncidentsSetComponentStatus;
+
+    public bool DropsPointsWithinThreshold => _current.DropsPointsWithinThreshold;
+
     public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) => _current.GetComponentAsync(id, ct);
 
     public IAsyncEnumerable<CachetComponent> ListComponentsAsync(CancellationToken ct) => _current.ListComponentsAsync(ct);

@@ -5,6 +5,7 @@ public sealed class SyncCounters
 {
     private long _droppedPoints;
     private long _loopFailures;
+    private long _coalescedPoints;
     private long _lastDropLog;
 
     public long DroppedMetricPoints => Interlocked.Read(ref _droppedPoints);
@@ -12,6 +13,11 @@ public sealed class SyncCounters
     public long WriteLoopFailures => Interlocked.Read(ref _loopFailures);
 
     public void MetricPointDropped() => Interlocked.Increment(ref _droppedPoints);
+
+    /// <summary>Metric points folded into an average because the rate budget held them back (Cachet 3).</summary>
+    public long CoalescedMetricPoints => Interlocked.Read(ref _coalescedPoints);
+
+    public void MetricPointsCoalesced(int count) => Interlocked.Add(ref _coalescedPoints, count);
 
     public void WriteLoopFailed() => Interlocked.Increment(ref _loopFailures);
 

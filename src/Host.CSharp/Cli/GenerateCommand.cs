@@ -3,7 +3,10 @@ using CachetMonitor.Host.Cachet;
 
 namespace CachetMonitor.Host.Cli;
 
-/// <summary><c>generate</c>: writes a config with one endpoint per enabled Cachet component (all pages).</summary>
+/// <summary>
+/// <c>generate</c>: writes a config with one endpoint per enabled Cachet component (all pages), from Cachet 2.x or 3.x:
+/// the version is detected as <c>cachet.api_version: auto</c> does, and the config names the API base that answered.
+/// </summary>
 public static class GenerateCommand
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -25,10 +28,13 @@ public static class GenerateCommand
 
         var components = new List<GeneratedComponent>();
         using var http = CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30));
-        var client = new CachetClient(http, apiUrl, token);
+        string apiBase;
         try
         {
-            await foreach (var component in client.ListComponentsAsync(CancellationToken.None))
+            var detected = await new CachetVersionDetection(http, token).DetectAsync(apiUrl, CachetApiVersion.DetectVersion, CancellationToken.None);
+            apiBase = detected.BaseUrl;
+            stdout.WriteLine($"found {detected.Description} at {apiBase}");
+            await foreach (var component in detected.Client.ListComponentsAsync(CancellationToken.None))
             {
                 if (component.Enabled)
                 {
@@ -42,7 +48,7 @@ public static class GenerateCommand
             return ExitCodes.Failure;
         }
 
-        var yaml = HostInterop.GenerateConfig(apiUrl.TrimEnd('/'), token, components);
+        var yaml = HostInterop.GenerateConfig(apiBase, token, components);
         try
         {
             var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };

@@ -105,9 +105,37 @@ public static class RunCommand
             stopping.Cancel();
         });
 
-    /// <summary>A live Cachet client for a base URL and token.</summary>
-    private static ICachetApi LiveClient(string apiUrl, string token) =>
-        new CachetClient(CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30)), apiUrl, token);
+    /// <summary>
+    /// A live Cachet client for the settings' URL and version and a token: the version is detected (or checked) at
+    /// the first call, and logged.
+    /// </summary>
+    private static ICachetApi LiveClient(CachetSettings settings, string token, ILogger logger, Action<DetectedCachet> detected)
+    {
+        var detection = new CachetVersionDetection(CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30)), token);
+        return new DetectingCachetApi(ct => detection.DetectAsync(settings.ApiUrl, settings.ApiVersion, ct), logger, detected);
+    }
+
+    /// <summary>
+    /// Once Cachet 3 is found: the rate budget applies (2.x has no limit), and a config whose metrics cannot fit it
+    /// is warned about.
+    /// </summary>
+    private static Action<DetectedCachet> OnDetected(IServiceProvider sp, Config config) => found =>
+    {
+        if (found.Client is not Cachet3Client)
+        {
+            return;
+        }
+        var budget = sp.GetRequiredService<CachetRateBudget>();
+        budget.Activate();
+        var logger = CachetLogger(sp);
+        logger.LogInformation("Cachet 3 rate budget: at most {PerMinute} calls a minute (cachet.rate_limit_per_minute)", budget.PerMinute);
+        if (RateBudgetPlan.Warning(config.Endpoints.ToList(), budget.PerMinute) is { } warning)
+        {
+            logger.LogWarning("Cachet 3 rate budget: {Warning}", warning);
+        }
+    };
+
+    private static ILogger CachetLogger(IServiceProvider sp) => sp.GetRequiredService<ILoggerFactory>().CreateLogger("CachetMonitor.Cachet");
 
     /// <summary>Wires the daemon's services; the order of the hosted services matters (the scheduler stops first).</summary>
     public static void Register(
@@ -124,12 +152,13 @@ public static class RunCommand
         services.AddSingleton(runState);
         services.AddSingleton(redactor);
         services.AddSingleton(new CachetWriteOptions { DryRun = dryRun, ResyncInterval = TimeSpan.FromSeconds(config.Cachet.ResyncSeconds) });
+        services.AddSingleton(sp => new CachetRateBudget(config.Cachet.RateLimitPerMinute, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<CachetWriteGate>();
         services.AddSingleton<CheckStatistics>();
         services.AddSingleton(new ProbeOptions());
         services.AddSingleton<HttpProber>();
         services.AddSingleton(sp => new SwitchableCachetApi(
-            dryRun ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp) : LiveClient(config.Cachet.ApiUrl, token!)));
+            dryRun ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp) : LiveClient(config.Cachet, token!, CachetLogger(sp), OnDetected(sp, config))));
         services.AddSingleton<ICachetApi>(sp => new InstrumentedCachetApi(
             sp.GetRequiredService<SwitchableCachetApi>(), sp.GetRequiredService<MonitorMetrics>()));
         services.AddSingleton(sp => new WebhookSender(
@@ -166,6 +195,6 @@ public static class RunCommand
         services.AddHostedService(sp => sp.GetRequiredService<CachetSyncService>());
         services.AddHostedService<CheckScheduler>();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ConfigReloader>(
-            sp, target, config, (Func<string, string, ICachetApi>)LiveClient));
+            sp, target, config, (Func<CachetSettings, string, ICachetApi>)((settings, token) => LiveClient(settings, token, CachetLogger(sp), OnDetected(sp, config)))));
     }
 }

@@ -34,7 +34,7 @@ public sealed class ConfigReloader(
     EndpointMonitorFactory factory,
     CachetSyncService sync,
     SwitchableCachetApi cachet,
-    Func<string, string, ICachetApi> createClient,
+    Func<CachetSettings, string, ICachetApi> createClient,
     WebhookSender webhooks,
     MonitorMetrics metrics,
     SecretRedactor redactor,
@@ -118,10 +118,11 @@ public sealed class ConfigReloader(
                 return;
             }
             redactor.Add([value]);
-            cachet.Switch(createClient(next.Cachet.ApiUrl, value));
+            cachet.Switch(createClient(next.Cachet, value));
             // Another instance: what was known of Cachet is forgotten and read afresh. A new token alone for the same
             // instance keeps it (writes waiting on a rejected token then go through).
-            cachetChanged = !string.Equals(next.Cachet.ApiUrl, _running.Cachet.ApiUrl, StringComparison.Ordinal);
+            cachetChanged = !string.Equals(next.Cachet.ApiUrl, _running.Cachet.ApiUrl, StringComparison.Ordinal)
+                || !next.Cachet.ApiVersion.Equals(_running.Cachet.ApiVersion);
             logger.LogInformation(
                 cachetChanged ? "Cachet settings changed: now writing to {ApiUrl}; reading every component afresh" : "Cachet token changed for {ApiUrl}",
                 next.Cachet.ApiUrl);

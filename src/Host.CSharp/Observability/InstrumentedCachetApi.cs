@@ -27,6 +27,10 @@ public sealed class InstrumentedCachetApi(ICachetApi inner, MonitorMetrics metri
             return true;
         });
 
+    public bool IncidentsSetComponentStatus => inner.IncidentsSetComponentStatus;
+
+    public bool DropsPointsWithinThreshold => inner.DropsPointsWithinThreshold;
+
     public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) =>
         Count("get_component", () => inner.GetComponentAsync(id, ct));
 

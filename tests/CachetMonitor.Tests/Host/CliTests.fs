@@ -216,48 +216,59 @@ let tests =
                         Expect.equal checkCode 2 "exit 2"
                         Expect.stringContains checkOutput "did you mean '--json'?" "suggests --json"
                     }
-                    testTask
-                        "generate follows every page, skips disabled components, writes a valid config and never overwrites without --force" {
-                        use dir = new TempDir()
+                    for version in ScenarioSupport.cachetVersions do
+                        testTask (
+                            ScenarioSupport.onVersion
+                                "generate follows every page, skips disabled components, writes a valid config and never overwrites without --force"
+                                version
+                        ) {
+                            use dir = new TempDir()
 
-                        let! (cachet: CachetMonitor.FakeServers.FakeCachet) =
-                            CachetMonitor.FakeServers.FakeCachet.StartAsync()
+                            let! (cachet: CachetMonitor.FakeServers.FakeCachet) =
+                                CachetMonitor.FakeServers.FakeCachet.StartAsync(version)
 
-                        use _ = cachet
-                        cachet.AddToken "generate-token-0042"
+                            use _ = cachet
+                            cachet.AddToken "generate-token-0042"
 
-                        for i in 1..25 do
-                            cachet.AddComponent($"service {i}", 1, link = $"http://127.0.0.1:9/s{i}")
+                            for i in 1..25 do
+                                cachet.AddComponent($"service {i}", 1, link = $"http://127.0.0.1:9/s{i}")
+                                |> ignore
+
+                            cachet.AddComponent("retired", 1, enabled = false, link = "http://127.0.0.1:9/old")
                             |> ignore
 
-                        cachet.AddComponent("retired", 1, enabled = false, link = "http://127.0.0.1:9/old")
-                        |> ignore
+                            let output = Path.Combine(dir.Path, "generated.yml")
+                            // On 3.x the host alone: generate detects the API below it.
+                            let apiUrl =
+                                if version = CachetMonitor.FakeServers.FakeCachetVersion.V3 then
+                                    cachet.Root
+                                else
+                                    cachet.BaseUrl
 
-                        let output = Path.Combine(dir.Path, "generated.yml")
+                            let! code, printed =
+                                run [ "generate"; apiUrl; "generate-token-0042"; output ] [] (seconds 30.0)
 
-                        let! code, printed =
-                            run [ "generate"; cachet.BaseUrl; "generate-token-0042"; output ] [] (seconds 30.0)
+                            Expect.equal code 0 $"generated\n{printed}"
 
-                        Expect.equal code 0 $"generated\n{printed}"
+                            let parsed =
+                                CachetMonitor.Domain.HostInterop.ParseConfig(File.ReadAllText output, fun _ -> null)
 
-                        let parsed =
-                            CachetMonitor.Domain.HostInterop.ParseConfig(File.ReadAllText output, fun _ -> null)
+                            let valid, config = parsed.TryGetConfig()
+                            Expect.isTrue valid $"the generated config is valid: %A{parsed.Errors}"
+                            Expect.equal config.Cachet.ApiUrl cachet.BaseUrl "the API base that answered"
+                            let names = config.Endpoints |> List.map (fun e -> e.Name)
+                            Expect.equal names.Length 25 "every enabled component, across two pages"
+                            Expect.isFalse (List.contains "retired" names) "disabled components are skipped"
+                            Expect.contains names "service 25" "the second page is read"
+                            let before = File.ReadAllText output
 
-                        let valid, config = parsed.TryGetConfig()
-                        Expect.isTrue valid $"the generated config is valid: %A{parsed.Errors}"
-                        let names = config.Endpoints |> List.map (fun e -> e.Name)
-                        Expect.equal names.Length 25 "every enabled component, across two pages"
-                        Expect.isFalse (List.contains "retired" names) "disabled components are skipped"
-                        Expect.contains names "service 25" "the second page is read"
-                        let before = File.ReadAllText output
+                            let! again, refused =
+                                run [ "generate"; apiUrl; "generate-token-0042"; output ] [] (seconds 30.0)
 
-                        let! again, refused =
-                            run [ "generate"; cachet.BaseUrl; "generate-token-0042"; output ] [] (seconds 30.0)
-
-                        Expect.equal again 2 $"refuses to overwrite\n{refused}"
-                        Expect.stringContains refused "--force" "says how to overwrite"
-                        Expect.equal (File.ReadAllText output) before "the file is untouched"
-                    }
+                            Expect.equal again 2 $"refuses to overwrite\n{refused}"
+                            Expect.stringContains refused "--force" "says how to overwrite"
+                            Expect.equal (File.ReadAllText output) before "the file is untouched"
+                        }
                     testTask "a missing config file is reported with its path and exits 2" {
                         let! code, output = run [ "validate"; "/nonexistent/config.yml" ] [] (seconds 30.0)
                         Expect.equal code 2 "exit 2"

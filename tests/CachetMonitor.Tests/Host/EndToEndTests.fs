@@ -95,40 +95,51 @@ let private startWithMany (stage: Stage) (failListing: bool) =
 
 let private scenarios =
     [
-        testTask "an outage opens one incident and sets the status; recovery resolves it and restores the component" {
-            let! (stage: Stage) = Stage.StartAsync(token)
-            use _ = stage
-            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
+        for version in cachetVersions do
+            testTask (
+                onVersion
+                    "an outage opens one incident and sets the status; recovery resolves it and restores the component"
+                    version
+            ) {
+                let! (stage: Stage) = Stage.StartAsync(token, version)
+                use _ = stage
+                let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
-            let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
+                let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
 
-            let! _ =
-                withMonitor dir yaml [ "--log-level"; "Trace" ] [] (fun running ->
-                    task {
-                        do! waitFor running "the first checks happen" (fun () -> target.Hits "/health" >= 2)
-                        Expect.isEmpty (incidentsOf cachet api.Id) "no incident while healthy"
-                        target.Set("/health", TargetBehaviour.WithStatus 503)
-                        do! waitFor running "the incident opens" (fun () -> not (incidentsOf cachet api.Id).IsEmpty)
+                let! _ =
+                    withMonitor dir yaml [ "--log-level"; "Trace" ] [] (fun running ->
+                        task {
+                            do! waitFor running "the first checks happen" (fun () -> target.Hits "/health" >= 2)
+                            Expect.isEmpty (incidentsOf cachet api.Id) "no incident while healthy"
+                            target.Set("/health", TargetBehaviour.WithStatus 503)
 
-                        do!
-                            waitFor running "the component shows a partial outage" (fun () ->
-                                statusOf cachet api.Id = 3)
+                            do!
+                                waitFor running "the incident opens" (fun () ->
+                                    not (incidentsOf cachet api.Id).IsEmpty)
 
-                        let opened = incidentsOf cachet api.Id |> List.exactlyOne
-                        Expect.equal opened.Name "api is unavailable" "the outage title"
-                        Expect.equal opened.Message "Unexpected HTTP status (503)" "the check's message"
-                        target.Set("/health", TargetBehaviour.Ok())
+                            do!
+                                waitFor running "the component shows a partial outage" (fun () ->
+                                    statusOf cachet api.Id = 3)
 
-                        do!
-                            waitFor running "the incident is resolved" (fun () ->
-                                (incidentsOf cachet api.Id |> List.exactlyOne).Status = 4)
+                            let opened = incidentsOf cachet api.Id |> List.exactlyOne
+                            Expect.equal opened.Name "api is unavailable" "the outage title"
+                            Expect.equal opened.Message "Unexpected HTTP status (503)" "the check's message"
+                            target.Set("/health", TargetBehaviour.Ok())
 
-                        do! waitFor running "the component is operational again" (fun () -> statusOf cachet api.Id = 1)
-                        Expect.equal (incidentsOf cachet api.Id).Length 1 "exactly one incident"
-                    })
+                            do!
+                                waitFor running "the incident is resolved" (fun () ->
+                                    (incidentsOf cachet api.Id |> List.exactlyOne).Status = 4)
 
-            ()
-        }
+                            do!
+                                waitFor running "the component is operational again" (fun () ->
+                                    statusOf cachet api.Id = 1)
+
+                            Expect.equal (incidentsOf cachet api.Id).Length 1 "exactly one incident"
+                        })
+
+                ()
+            }
 
         testTask "allowed_fails 2: a two-check blip opens nothing, a long outage opens exactly one incident" {
             let! (stage: Stage) = Stage.StartAsync(token)
@@ -277,62 +288,127 @@ let private scenarios =
             ()
         }
 
-        testTask "an incident left open in Cachet is adopted at start-up and resolved, never duplicated" {
-            let! (stage: Stage) = Stage.StartAsync(token, status = 3)
-            use _ = stage
-            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
-            let left = cachet.AddIncident("api is unavailable", 1, componentId = api.Id)
+        for version in cachetVersions do
+            testTask (
+                onVersion "a severity change updates the open incident and the status; recovery resolves it" version
+            ) {
+                let! (stage: Stage) = Stage.StartAsync(token, version)
+                use _ = stage
+                let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
 
-            let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
+                let yaml =
+                    config
+                        cachet
+                        [
+                            endpoint
+                                "api"
+                                (target.Url "/health")
+                                api.Id
+                                (statusExpectation
+                                 @ [ "on_unreachable: MAJOR"; "action: [CREATE_INCIDENT, UPDATE_STATUS]" ])
+                        ]
+                        []
 
-            let! _ =
-                withMonitor dir yaml [] [] (fun running ->
-                    task {
-                        do!
-                            waitFor running "the adopted incident is resolved" (fun () ->
-                                (cachet.Incident left.Id |> nonNull).Status = 4)
+                let! _ =
+                    withMonitor dir yaml [] [] (fun running ->
+                        task {
+                            do! waitFor running "the first checks happen" (fun () -> target.Hits "/health" >= 2)
+                            target.Set("/health", TargetBehaviour.WithStatus 503)
 
-                        do! waitFor running "the component is operational" (fun () -> statusOf cachet api.Id = 1)
-                        Expect.equal (incidentsOf cachet api.Id).Length 1 "no second incident"
-                        target.Set("/health", TargetBehaviour.WithStatus 503)
+                            do!
+                                waitFor running "a partial outage opens an incident" (fun () ->
+                                    (incidentsOf cachet api.Id).Length = 1 && statusOf cachet api.Id = 3)
 
-                        do!
-                            waitFor running "a new outage opens a new incident" (fun () ->
-                                (incidentsOf cachet api.Id).Length = 2)
-                    })
+                            target.Set("/health", TargetBehaviour.Dropping())
+                            do! waitFor running "the outage becomes major" (fun () -> statusOf cachet api.Id = 4)
+                            let incident = incidentsOf cachet api.Id |> List.exactlyOne
+                            Expect.equal incident.Status 1 "the same incident, still open"
 
-            ()
-        }
+                            do!
+                                waitFor running "the change is on the incident's timeline" (fun () ->
+                                    (incidentsOf cachet api.Id |> List.exactlyOne).Updates.Count = 1)
 
-        testTask "Cachet answering 500 during an outage: the state converges once it recovers, without duplicates" {
-            let! (stage: Stage) = Stage.StartAsync(token)
-            use _ = stage
-            let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
+                            target.Set("/health", TargetBehaviour.Ok())
 
-            let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
+                            do!
+                                waitFor running "the incident is resolved and the component operational" (fun () ->
+                                    (incidentsOf cachet api.Id |> List.exactlyOne).Status = 4
+                                    && statusOf cachet api.Id = 1)
+                        })
 
-            let! _ =
-                withMonitor dir yaml [] [] (fun running ->
-                    task {
-                        do! waitFor running "start-up reads done" (fun () -> target.Hits "/health" >= 2)
-                        cachet.FailUntilCleared(CachetFault.Status 500, "POST")
-                        cachet.FailUntilCleared(CachetFault.Status 500, "PUT")
-                        target.Set("/health", TargetBehaviour.WithStatus 503)
+                ()
+            }
 
-                        do!
-                            waitFor running "writes are being retried" (fun () ->
-                                cachet.Requests |> Seq.filter (fun r -> r.Method = "POST") |> Seq.length >= 2)
+        for version in cachetVersions do
+            testTask (
+                onVersion
+                    "an incident left open in Cachet is adopted at start-up and resolved, never duplicated"
+                    version
+            ) {
+                let! (stage: Stage) = Stage.StartAsync(token, version, 3)
+                use _ = stage
+                let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
+                let left = cachet.AddIncident("api is unavailable", 1, componentId = api.Id)
 
-                        Expect.isEmpty (incidentsOf cachet api.Id) "nothing stored while Cachet fails"
-                        cachet.ClearFaults()
-                        do! waitFor running "the incident arrives" (fun () -> not (incidentsOf cachet api.Id).IsEmpty)
-                        do! waitFor running "the status arrives" (fun () -> statusOf cachet api.Id = 3)
-                        do! Task.Delay 1000
-                        Expect.equal (incidentsOf cachet api.Id).Length 1 "exactly one incident"
-                    })
+                let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
 
-            ()
-        }
+                let! _ =
+                    withMonitor dir yaml [] [] (fun running ->
+                        task {
+                            do!
+                                waitFor running "the adopted incident is resolved" (fun () ->
+                                    (cachet.Incident left.Id |> nonNull).Status = 4)
+
+                            do! waitFor running "the component is operational" (fun () -> statusOf cachet api.Id = 1)
+                            Expect.equal (incidentsOf cachet api.Id).Length 1 "no second incident"
+                            target.Set("/health", TargetBehaviour.WithStatus 503)
+
+                            do!
+                                waitFor running "a new outage opens a new incident" (fun () ->
+                                    (incidentsOf cachet api.Id).Length = 2)
+                        })
+
+                ()
+            }
+
+        for version in cachetVersions do
+            testTask (
+                onVersion
+                    "Cachet answering 500 during an outage: the state converges once it recovers, without duplicates"
+                    version
+            ) {
+                let! (stage: Stage) = Stage.StartAsync(token, version)
+                use _ = stage
+                let dir, target, cachet, api = stage.Dir, stage.Target, stage.Cachet, stage.Api
+
+                let yaml = stage.Config "CREATE_INCIDENT, UPDATE_STATUS"
+
+                let! _ =
+                    withMonitor dir yaml [] [] (fun running ->
+                        task {
+                            do! waitFor running "start-up reads done" (fun () -> target.Hits "/health" >= 2)
+                            cachet.FailUntilCleared(CachetFault.Status 500, "POST")
+                            cachet.FailUntilCleared(CachetFault.Status 500, "PUT")
+                            target.Set("/health", TargetBehaviour.WithStatus 503)
+
+                            do!
+                                waitFor running "writes are being retried" (fun () ->
+                                    cachet.Requests |> Seq.filter (fun r -> r.Method = "POST") |> Seq.length >= 2)
+
+                            Expect.isEmpty (incidentsOf cachet api.Id) "nothing stored while Cachet fails"
+                            cachet.ClearFaults()
+
+                            do!
+                                waitFor running "the incident arrives" (fun () ->
+                                    not (incidentsOf cachet api.Id).IsEmpty)
+
+                            do! waitFor running "the status arrives" (fun () -> statusOf cachet api.Id = 3)
+                            do! Task.Delay 1000
+                            Expect.equal (incidentsOf cachet api.Id).Length 1 "exactly one incident"
+                        })
+
+                ()
+            }
 
         testTask "against Cachet 2.3 an incident is resolved with PUT /incidents/{id}" {
             let! (stage: Stage) = Stage.StartAsync(token, FakeCachetVersion.V23)

@@ -71,24 +71,20 @@ module Wire =
     let form (pairs: (string * string) list) : HttpContent =
         new FormUrlEncodedContent(pairs |> List.map KeyValuePair.Create)
 
-    /// Sends one request to `fake.BaseUrl + path` (or to `path` when it is absolute).
-    let sendWith
+    /// Sends one request with these headers to `fake.BaseUrl + path` (or to `path` when it is absolute).
+    let sendRaw
         (fake: FakeCachet)
         (httpMethod: string)
         (path: string)
-        (apiToken: string option)
-        (accept: string option)
+        (headers: (string * string) list)
         (content: HttpContent option)
         =
         task {
             let url = if path.StartsWith "http" then path else fake.BaseUrl + path
             use request = new HttpRequestMessage(HttpMethod(httpMethod), url)
 
-            apiToken
-            |> Option.iter (fun t -> request.Headers.TryAddWithoutValidation("X-Cachet-Token", t) |> ignore)
-
-            accept
-            |> Option.iter (fun a -> request.Headers.TryAddWithoutValidation("Accept", a) |> ignore)
+            for name, value in headers do
+                request.Headers.TryAddWithoutValidation(name, value) |> ignore
 
             content |> Option.iter (fun c -> request.Content <- c)
             use! response = http.SendAsync request
@@ -107,6 +103,16 @@ module Wire =
                     Headers = headers
                 }
         }
+
+    /// Sends one request to `fake.BaseUrl + path` (or to `path` when it is absolute), with the 2.x token header.
+    let sendWith fake httpMethod path (apiToken: string option) (accept: string option) content =
+        let headers =
+            [
+                yield! apiToken |> Option.map (fun t -> "X-Cachet-Token", t) |> Option.toList
+                yield! accept |> Option.map (fun a -> "Accept", a) |> Option.toList
+            ]
+
+        sendRaw fake httpMethod path headers content
 
     /// GET as a guest.
     let guestGet fake path = sendWith fake "GET" path None None None

@@ -57,64 +57,68 @@ let tests =
     <| testList
         "hot reload"
         [
-            testTask
-                "a changed file keeps unchanged endpoints and their incidents, stops removed ones, starts added ones" {
-                use dir = new TempDir()
-                let! (target: TargetServer) = TargetServer.StartAsync()
-                use _ = target
-                let! (cachet: FakeCachet) = FakeCachet.StartAsync()
-                use _ = cachet
-                let token = "reload-token-0001"
-                cachet.AddToken token
-                let a = cachet.AddComponent("a", 1)
-                let b = cachet.AddComponent("b", 1)
-                let c = cachet.AddComponent("c", 1)
-                target.Set("/a", TargetBehaviour.WithStatus 503)
+            for version in ScenarioSupport.cachetVersions do
+                testTask (
+                    ScenarioSupport.onVersion
+                        "a changed file keeps unchanged endpoints and their incidents, stops removed ones, starts added ones"
+                        version
+                ) {
+                    use dir = new TempDir()
+                    let! (target: TargetServer) = TargetServer.StartAsync()
+                    use _ = target
+                    let! (cachet: FakeCachet) = FakeCachet.StartAsync(version)
+                    use _ = cachet
+                    let token = "reload-token-0001"
+                    cachet.AddToken token
+                    let a = cachet.AddComponent("a", 1)
+                    let b = cachet.AddComponent("b", 1)
+                    let c = cachet.AddComponent("c", 1)
+                    target.Set("/a", TargetBehaviour.WithStatus 503)
 
-                let path =
-                    dir.Write(
-                        "config.yml",
-                        config
+                    let path =
+                        dir.Write(
+                            "config.yml",
+                            config
+                                cachet.BaseUrl
+                                token
+                                [ endpoint "a" (target.Url "/a") a.Id; endpoint "b" (target.Url "/b") b.Id ]
+                        )
+
+                    use running = start [ "run"; path ] []
+                    do! waitFor running "a's incident opens" (fun () -> not (incidentsOf cachet a.Id).IsEmpty)
+                    do! waitFor running "b is checked" (fun () -> target.Hits "/b" >= 2)
+
+                    replace
+                        path
+                        (config
                             cachet.BaseUrl
                             token
-                            [ endpoint "a" (target.Url "/a") a.Id; endpoint "b" (target.Url "/b") b.Id ]
-                    )
+                            [ endpoint "a" (target.Url "/a") a.Id; endpoint "c" (target.Url "/c") c.Id ])
 
-                use running = start [ "run"; path ] []
-                do! waitFor running "a's incident opens" (fun () -> not (incidentsOf cachet a.Id).IsEmpty)
-                do! waitFor running "b is checked" (fun () -> target.Hits "/b" >= 2)
+                    do! waitFor running "c starts" (fun () -> target.Hits "/c" >= 2)
 
-                replace
-                    path
-                    (config
-                        cachet.BaseUrl
-                        token
-                        [ endpoint "a" (target.Url "/a") a.Id; endpoint "c" (target.Url "/c") c.Id ])
+                    do!
+                        waitFor running "the reload is logged" (fun () ->
+                            running.Output.Contains "1 added, 0 changed, 1 removed, 1 unchanged")
 
-                do! waitFor running "c starts" (fun () -> target.Hits "/c" >= 2)
+                    let bHits = target.Hits "/b"
+                    let aHits = target.Hits "/a"
+                    do! Task.Delay 800
+                    Expect.isLessThanOrEqual (target.Hits "/b") (bHits + 1) "b stopped"
+                    Expect.isGreaterThan (target.Hits "/a") aHits "a keeps being checked"
+                    let incidents = incidentsOf cachet a.Id
+                    Expect.equal incidents.Length 1 "a's incident is kept, not reopened"
+                    Expect.equal incidents.Head.Status 1 "and still open"
+                    target.Set("/a", TargetBehaviour.Ok())
 
-                do!
-                    waitFor running "the reload is logged" (fun () ->
-                        running.Output.Contains "1 added, 0 changed, 1 removed, 1 unchanged")
+                    do!
+                        waitFor running "a's kept incident is resolved" (fun () ->
+                            (incidentsOf cachet a.Id).Head.Status = 4)
 
-                let bHits = target.Hits "/b"
-                let aHits = target.Hits "/a"
-                do! Task.Delay 800
-                Expect.isLessThanOrEqual (target.Hits "/b") (bHits + 1) "b stopped"
-                Expect.isGreaterThan (target.Hits "/a") aHits "a keeps being checked"
-                let incidents = incidentsOf cachet a.Id
-                Expect.equal incidents.Length 1 "a's incident is kept, not reopened"
-                Expect.equal incidents.Head.Status 1 "and still open"
-                target.Set("/a", TargetBehaviour.Ok())
-
-                do!
-                    waitFor running "a's kept incident is resolved" (fun () ->
-                        (incidentsOf cachet a.Id).Head.Status = 4)
-
-                running.Signal SIGTERM
-                let! code = running.WaitForExit(seconds 10.0)
-                Expect.equal code (Some 0) "stops cleanly"
-            }
+                    running.Signal SIGTERM
+                    let! code = running.WaitForExit(seconds 10.0)
+                    Expect.equal code (Some 0) "stops cleanly"
+                }
 
             testTask "an invalid change is rejected with every error logged, and the running config stays" {
                 use dir = new TempDir()

@@ -102,11 +102,19 @@ let incidentsOf (cachet: FakeCachet) componentId =
     |> Seq.filter (fun i -> i.ComponentId = componentId)
     |> List.ofSeq
 
-/// The status of one component in the fake, or -1.
-let statusOf (cachet: FakeCachet) componentId =
-    match cachet.Component componentId with
-    | null -> -1
-    | c -> c.Status
+/// The status the status page shows for one component in the fake (3.x: its `latest_status`), or -1.
+let statusOf (cachet: FakeCachet) componentId = cachet.ShownStatus componentId
+
+/// The Cachet versions every scenario of the component model runs against: the same config (with the version's
+/// `api_url`) must give the same guarantees on both.
+let cachetVersions = [ FakeCachetVersion.V24; FakeCachetVersion.V3 ]
+
+/// A scenario's name on a version: as it always was on 2.4, marked on the others.
+let onVersion (name: string) (version: FakeCachetVersion) =
+    if version = FakeCachetVersion.V24 then
+        name
+    else
+        $"{name} [Cachet {version}]"
 
 /// Waits (at most `timeout`) for a condition; fails the test with the monitor's output when it never holds.
 let waitUpTo (timeout: TimeSpan) (running: Running) (what: string) (condition: unit -> bool) =
@@ -134,7 +142,9 @@ let stopWith (signal: int) (within: TimeSpan) (running: Running) =
 /// Requests to the fake whose method is `method` and whose path starts with `prefix`.
 let requestsTo (cachet: FakeCachet) (method: string) (prefix: string) =
     cachet.Requests
-    |> Seq.filter (fun r -> r.Method = method && r.Path.StartsWith("/api/v1" + prefix))
+    |> Seq.filter (fun r ->
+        r.Method = method
+        && r.Path.StartsWith(Uri(cachet.BaseUrl).AbsolutePath + prefix))
     |> List.ofSeq
 
 /// A TCP forwarder on a fixed 127.0.0.1 port in front of another loopback port. `Down()` closes the listener and
