@@ -18,6 +18,8 @@ public sealed class MonitorMetrics
     private readonly Gauge _pendingWrites;
     private readonly Counter _skippedSlots;
     private readonly Counter _droppedPoints;
+    private readonly Counter _coalescedPoints;
+    private long _coalescedReported;
     private readonly Counter _writeLoopFailures;
     private readonly Counter _droppedLogLines;
     private long _skippedReported;
@@ -66,6 +68,9 @@ public sealed class MonitorMetrics
         _droppedPoints = factory.CreateCounter(
             "cachet_monitor_metric_points_dropped_total",
             "Metric points dropped because Cachet was slower than the checks (the oldest unsent point of a metric goes first).");
+        _coalescedPoints = factory.CreateCounter(
+            "cachet_monitor_metric_points_coalesced_total",
+            "Metric points averaged into one because the Cachet 3 rate budget was short (each metric's waiting points become one).");
         var droppedWebhooks = factory.CreateCounter(
             "cachet_monitor_webhooks_dropped_total",
             "Webhook events dropped because a webhook was slower than the events (its queue was full; the oldest goes first).");
@@ -86,6 +91,8 @@ public sealed class MonitorMetrics
             _skippedSlots.Inc(Math.Max(0, skipped - Interlocked.Exchange(ref _skippedReported, skipped)));
             var dropped = counters.DroppedMetricPoints;
             _droppedPoints.Inc(Math.Max(0, dropped - Interlocked.Exchange(ref _droppedReported, dropped)));
+            var coalesced = counters.CoalescedMetricPoints;
+            _coalescedPoints.Inc(Math.Max(0, coalesced - Interlocked.Exchange(ref _coalescedReported, coalesced)));
             var failures = counters.WriteLoopFailures;
             _writeLoopFailures.Inc(Math.Max(0, failures - Interlocked.Exchange(ref _failuresReported, failures)));
             if (logs is not null)

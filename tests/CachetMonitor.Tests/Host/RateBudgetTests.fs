@@ -181,6 +181,35 @@ let private daemon =
         Expect.isFalse (running.Output.Contains "rate limiting") "Cachet never answered 429"
     }
 
+let private coalescedOnMetrics =
+    testTask "points averaged while the budget is short are counted in /metrics" {
+        let counters = CachetMonitor.Host.Cachet.SyncCounters()
+
+        let metrics =
+            CachetMonitor.Host.Observability.MonitorMetrics(
+                Lazy<CachetMonitor.Host.Scheduling.MonitorSet>(fun () -> CachetMonitor.Host.Scheduling.MonitorSet []),
+                Lazy<CachetMonitor.Host.Cachet.ComponentSet>(fun () -> CachetMonitor.Host.Cachet.ComponentSet []),
+                CachetMonitor.Host.Scheduling.CheckStatistics(),
+                counters,
+                null,
+                null
+            )
+
+        let export () =
+            task {
+                use stream = new IO.MemoryStream()
+                do! metrics.Registry.CollectAndExportAsTextAsync stream
+                return Text.Encoding.UTF8.GetString(stream.ToArray())
+            }
+
+        counters.MetricPointsCoalesced 3
+        let! first = export ()
+        Expect.stringContains first "\ncachet_monitor_metric_points_coalesced_total 3" "three"
+        counters.MetricPointsCoalesced 2
+        let! second = export ()
+        Expect.stringContains second "\ncachet_monitor_metric_points_coalesced_total 5" "counted on"
+    }
+
 [<Tests>]
 let tests =
-    testList "cachet 3 rate budget" [ testList "bucket" bucket; testSequenced daemon ]
+    testList "cachet 3 rate budget" [ testList "bucket" bucket; coalescedOnMetrics; testSequenced daemon ]
