@@ -2,20 +2,13 @@ namespace CachetMonitor.Domain
 
 open System.Globalization
 
-/// Judging one observation of an endpoint against its expectations.
 [<RequireQualifiedAccess; CompilationRepresentation(CompilationRepresentationFlags.ModuleSuffix)>]
 module Expectation =
-    /// The message of a check that got no answer in time.
     [<Literal>]
     let TimedOutMessage = "Request timed out"
 
-    /// The message of a check that could not connect, the original's sentence: `The URL is unreachable: GET
-    /// http://host/path` (`request` is the method as written and the probed URL, separated by a space). The
-    /// transport error is for the log, not for the incident the public reads.
     let unreachableMessage (request: string) = $"The URL is unreachable: {request}"
 
-    /// Checks one expectation against a response: `None` when it passes, else why it failed (carrying the
-    /// response's latency).
     let check (response: Response) (expectation: Expectation) : Failure option =
         let fail message =
             Some
@@ -45,10 +38,6 @@ module Expectation =
                 let limit = int RegexPattern.matchTimeout.TotalMilliseconds
                 fail $"Regex timed out on the body (over {limit} ms)"
 
-    /// Evaluates an observation: a time-out fails with `onTimeout`, a connection failure with `onUnreachable`
-    /// (message naming `request`, the method as written and the probed URL, e.g. `GET http://host/path`), and a
-    /// response is checked against every expectation in config order. The worst failure wins; on a tie the
-    /// first failing expectation in config order gives the message. All passing gives `Passed` with the latency.
     let evaluate
         (onTimeout: Severity)
         (onUnreachable: Severity)

@@ -3,26 +3,20 @@ namespace CachetMonitor.Domain
 open FsToolkit.ErrorHandling
 open CachetMonitor.Domain.ConfigReading
 
-/// A config read: valid or not, and every warning found either way.
 type ConfigOutcome =
     {
         Parsed: Validation<ParsedConfig, ConfigIssue>
-        /// Every warning, sorted by position; found whether or not the config has errors.
         Warnings: ConfigIssue list
     }
 
-/// Reading and validating the YAML config: every error at once, each with its path and position.
 [<RequireQualifiedAccess>]
 module ConfigParser =
-    /// The deepest nesting of lists and mappings a config may have.
     [<Literal>]
     let MaxDepth = YamlDocument.MaxDepth
 
-    /// The largest `allowed_fails` and `success_threshold`.
     [<Literal>]
     let MaxCheckCount = ConfigKeys.MaxCheckCount
 
-    /// The path of issues about the document as a whole (syntax errors, a root that is not a mapping).
     [<Literal>]
     let DocumentPath = YamlDocument.DocumentPath
 
@@ -70,10 +64,6 @@ module ConfigParser =
     let private byPosition (issues: ConfigIssue list) =
         issues |> List.sortBy (fun i -> i.Position.Line, i.Position.Column, i.Path)
 
-    /// Reads a config: every error and every warning. `lookup` resolves `${VAR}`/`$VAR` in every string value;
-    /// `environment` answers the original's overrides (`CACHET_API_URL`, `CACHET_TOKEN`: non-empty, they replace
-    /// `cachet.api_url` and a plain-string `cachet.token`, which may then be left out). Never throws: YAML syntax
-    /// errors, alias bombs and absurd nesting come back as issues.
     let read (environment: string -> string option) (lookup: string -> string option) (text: string) : ConfigOutcome =
         match load text with
         | Error problem ->

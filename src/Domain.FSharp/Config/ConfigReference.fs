@@ -2,8 +2,6 @@ namespace CachetMonitor.Domain
 
 open System
 
-/// The reference tables of `docs/configuration.md`, made from the key table (the committed file is checked
-/// against them).
 [<RequireQualifiedAccess>]
 module ConfigReference =
     let private formatNumber (value: float) =
@@ -66,7 +64,6 @@ module ConfigReference =
 
         $"| %s{name} | %s{cell (describe key.Type)} | %s{required} | %s{cell fallback} | %s{cell key.Doc} |"
 
-    /// The table of one section's keys.
     let table (section: ConfigSection) =
         [
             "| key | type | required | default | meaning |"
@@ -75,7 +72,6 @@ module ConfigReference =
         ]
         |> String.concat "\n"
 
-    /// The sections as the reference lists them, each with its heading.
     let sections =
         [
             ConfigSection.Root, "Top level"
@@ -87,8 +83,6 @@ module ConfigReference =
             ConfigSection.Messages, "`messages`"
         ]
 
-    /// Replaces the text between `<!-- generated: NAME -->` and `<!-- end generated -->` for each section with its
-    /// table; the rest of the document is kept as written.
     let regenerate (document: string) =
         sections
         |> List.fold

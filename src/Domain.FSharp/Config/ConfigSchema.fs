@@ -4,12 +4,8 @@ open System
 open System.Text.Json
 open System.Text.Json.Nodes
 
-/// The JSON Schema of `config.yml`, made from the key table, for editors (the YAML language server). It checks
-/// what one value can say; rules across values (unique names, placeholders every endpoint has, numbers written as
-/// strings) are the parser's alone, and any string holding a `$` may be an environment variable.
 [<RequireQualifiedAccess>]
 module ConfigSchema =
-    /// The dialect of the schema.
     [<Literal>]
     let Dialect = "https://json-schema.org/draft/2020-12/schema"
 
@@ -250,7 +246,6 @@ module ConfigSchema =
             ConfigSection.Messages
         ]
 
-    /// The schema as a JSON document.
     let document () : JsonNode =
         let root = sectionSchema ConfigSection.Root
         root["$schema"] <- str Dialect
@@ -263,7 +258,6 @@ module ConfigSchema =
         root["$defs"] <- obj (sections |> List.map (fun s -> defName s, sectionSchema s))
         root
 
-    /// The schema as indented JSON text, ending with a newline.
     let text () =
         let options =
             JsonSerializerOptions(

@@ -12,6 +12,7 @@ open Json.Schema
 open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 open CachetMonitor.Tests.Host
+open CachetMonitor.Tests.Support
 
 let private schemaPath = RepoFiles.path "docs/config.schema.json"
 let private referencePath = RepoFiles.path "docs/configuration.md"
@@ -94,23 +95,11 @@ let private environment name =
 let private parserAccepts (yaml: string) =
     (ConfigParser.parse environment yaml) |> Result.isOk
 
-let private endpoint (lines: string list) =
-    [
-        "  - name: api"
-        "    url: https://example.com/health"
-        "    method: GET"
-        "    timeout: 2"
-        "    frequency: 30"
-        "    component_id: 1"
-        "    expectation: [{type: HTTP_STATUS, status_range: 200-300}]"
-        yield! lines |> List.map (fun line -> "    " + line)
-    ]
-
 let private configWith (endpointLines: string list) (rest: string list) =
     String.concat
         "\n"
         ([ "endpoints:" ]
-         @ endpoint endpointLines
+         @ ConfigText.endpoint endpointLines
          @ [ "cachet:"; "  api_url: https://status.example/api/v1"; "  token: ${TOKEN}" ]
          @ rest
          @ [ "" ])
