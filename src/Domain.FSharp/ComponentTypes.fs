@@ -113,6 +113,18 @@ module Quiet =
             Offline = false
         }
 
+    /// A component's quiet state at `now`: its endpoints in an open window (all of them when the component is in a
+    /// Cachet schedule in progress), and whether the monitor is offline.
+    let at (windows: MaintenanceWindow list) (now: System.DateTimeOffset) scheduled offline (plan: ComponentPlan) =
+        {
+            Maintenance =
+                plan.Members
+                |> List.filter (fun m -> scheduled || not (Maintenance.openFor windows now m.Name).IsEmpty)
+                |> List.map (fun m -> m.Name)
+                |> Set.ofList
+            Offline = offline
+        }
+
 /// One component's state: its endpoints' debouncing and what this monitor knows of Cachet.
 type ComponentState =
     {
