@@ -202,7 +202,9 @@ type HostInterop =
         (windows: MaintenanceWindow list, now: DateTimeOffset, endpoint: string)
         : IReadOnlyList<KeyValuePair<string, DateTimeOffset>> =
         Maintenance.openFor windows now endpoint
-        |> List.choose (fun w -> Maintenance.openUntil now w |> Option.map (fun until -> KeyValuePair(w.Name, until)))
+        |> List.choose (fun w ->
+            Maintenance.openUntil now w
+            |> Option.map (fun until -> KeyValuePair(w.Name, until)))
         |> List.toArray
         :> _
 

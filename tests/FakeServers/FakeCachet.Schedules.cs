@@ -15,7 +15,11 @@ public sealed record FakeSchedule(
     DateTimeOffset ScheduledAt,
     DateTimeOffset? CompletedAt,
     IReadOnlyList<int> ComponentIds,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The schedule completed at <paramref name="at"/> (status 2).</summary>
+    public FakeSchedule Complete(DateTimeOffset at) => this with { Status = 2, CompletedAt = at };
+}
 
 /// <summary><c>GET /schedules</c> and <c>GET /schedules/{id}</c> (2.4 only; 2.3 has no such routes).</summary>
 public sealed partial class FakeCachet
