@@ -12,30 +12,14 @@ open CachetMonitor.Tests.Host.MonitorProcess
 open CachetMonitor.Tests.Host.ScenarioSupport
 
 let private token = "quiet-token-0001"
-let private SIGHUP = 1
 
 let private statusAndIncidents =
     statusExpectation @ [ "action: [UPDATE_STATUS, CREATE_INCIDENT]" ]
 
-let private startOn (path: string) (extra: string list) =
-    task {
-        let running = start ([ "run"; path; "--log-level"; "Debug" ] @ extra) []
-        do! waitFor running "start-up reads done" (fun () -> running.Output.Contains "Start-up reads done")
-        return running
-    }
-
-/// Expects a condition to hold for `span` while the daemon keeps checking.
-let private holds (span: TimeSpan) (running: Running) (what: string) (condition: unit -> bool) =
-    task {
-        let until = DateTimeOffset.UtcNow + span
-
-        while DateTimeOffset.UtcNow < until do
-            Expect.isTrue (condition ()) $"{what}\n--- monitor output ---\n{running.Output}"
-            do! Task.Delay 100
-    }
-
-let private openIncidents (cachet: FakeCachet) componentId =
-    incidentsOf cachet componentId |> List.filter (fun i -> i.Status < 4)
+let private startOn = startWith
+let private holds = holdsFor
+let private openIncidents = openIncidentsOf
+let private replace = replaceFile
 
 let private quietOn (cachet: FakeCachet) componentId () =
     (openIncidents cachet componentId).IsEmpty && statusOf cachet componentId = 1
@@ -51,11 +35,6 @@ let private alwaysOpen =
         "    cron: \"* * * * *\""
         "    duration: 2m"
     ]
-
-let private replace (path: string) (text: string) =
-    let temporary = path + ".new"
-    File.WriteAllText(temporary, text)
-    File.Move(temporary, path, true)
 
 [<Tests>]
 let tests =
