@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using CachetMonitor.Domain;
-using CachetMonitor.Host.Cachet;
+using CachetMonitor.Host.Cachet.Api;
+using CachetMonitor.Host.Cachet.Sync;
 using CachetMonitor.Host.Configuration;
 using CachetMonitor.Host.Observability;
 using CachetMonitor.Host.Probing;

@@ -1,4 +1,4 @@
-using CachetMonitor.Host.Cachet;
+using CachetMonitor.Host.Cachet.Api;
 
 namespace CachetMonitor.Host.Observability;
 

@@ -9,11 +9,11 @@ open System.Text.Json.Nodes
 open System.Threading
 open Expecto
 open CachetMonitor.Domain
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 open CachetMonitor.FakeServers
 open System.Threading.Tasks
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-open CachetMonitor.Tests.Host.Support.CachetClientSupport
+open CachetMonitor.Tests.Support.CachetClientSupport
 
 let private ct = CancellationToken.None
 

@@ -8,9 +8,9 @@ open System.Threading
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-open CachetMonitor.Tests.Host.Support.CachetClientSupport
+open CachetMonitor.Tests.Support.CachetClientSupport
 
 /// The calls an odd answer is tried against, each reading a different shape.
 let private calls (client: CachetClient) : (string * (unit -> Task)) list =

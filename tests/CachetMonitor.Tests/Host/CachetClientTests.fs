@@ -9,9 +9,9 @@ open System.Threading.Tasks
 open Expecto
 open FsCheck
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-open CachetMonitor.Tests.Host.Support.CachetClientSupport
+open CachetMonitor.Tests.Support.CachetClientSupport
 
 /// The bodies of the logged requests with this method and path.
 let private bodiesOf (fake: FakeCachet) httpMethod path =

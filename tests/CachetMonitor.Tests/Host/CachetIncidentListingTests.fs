@@ -9,11 +9,12 @@ open System.Threading.Tasks
 open Microsoft.Extensions.Logging.Abstractions
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Host.Observability
 open CachetMonitor.Host.Scheduling
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-open CachetMonitor.Tests.Host.Support.CachetClientSupport
+open CachetMonitor.Tests.Support.CachetClientSupport
 
 let private none = CancellationToken.None
 

@@ -14,7 +14,8 @@ open Microsoft.Extensions.Logging
 open Microsoft.Extensions.Logging.Abstractions
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Host.Scheduling
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
 open CachetMonitor.Tests.Host.SchedulerTests.Harness

@@ -3,7 +3,7 @@ namespace CachetMonitor.Tests.Simulation
 open System
 open System.Collections.Generic
 open System.Threading.Tasks
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 
 /// Who made an incident: the monitor (through the API, by the process alive then) or a person (in the dashboard).
 type Author =
