@@ -46,7 +46,10 @@ public static class RunCommand
             {
                 try
                 {
-                    obtained = await TokenLoader.LoadAsync(config.Cachet.Token, environment, stopping.Token);
+                    // Before the host: the token decides what the host runs (dry or live).
+                    using var httpClients = MonitorHttpClients.Standalone();
+                    obtained = await TokenLoader.LoadAsync(
+                        config.Cachet.Token, environment, httpClients.GetRequiredService<IHttpClientFactory>(), stopping.Token);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {

@@ -28,6 +28,7 @@ public static class MonitorServiceCollectionExtensions
         var config = options.Config;
         var dryRun = options.DryRun;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        services.AddMonitorHttpClients();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new RunState());
         services.AddSingleton(redactor);
@@ -40,12 +41,12 @@ public static class MonitorServiceCollectionExtensions
         services.AddSingleton(sp => new SwitchableCachetApi(
             dryRun
                 ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp)
-                : LiveClient(config.Cachet, options.Token!, CachetLogger(sp), OnDetected(sp, config))));
+                : LiveClient(sp, config.Cachet, options.Token!, OnDetected(sp, config))));
         services.AddSingleton<ICachetApi>(sp => new InstrumentedCachetApi(
             sp.GetRequiredService<SwitchableCachetApi>(), sp.GetRequiredService<MonitorMetrics>()));
         services.AddSingleton(sp => new WebhookSender(
             config.Webhooks.ToList(),
-            UserAgent.Client(TimeSpan.FromSeconds(10)),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(MonitorHttpClients.Webhooks),
             sp.GetRequiredService<ILogger<WebhookSender>>()));
         services.AddSingleton<SyncCounters>();
         services.AddSingleton<EndpointMonitorFactory>();
@@ -77,18 +78,20 @@ public static class MonitorServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<CachetSyncService>());
         services.AddHostedService<CheckScheduler>();
         services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ConfigReloader>(
-            sp, options.Reload, config, (Func<CachetSettings, string, ICachetApi>)((settings, token) => LiveClient(settings, token, CachetLogger(sp), OnDetected(sp, config)))));
+            sp, options.Reload, config, (Func<CachetSettings, string, ICachetApi>)((settings, token) => LiveClient(sp, settings, token, OnDetected(sp, config)))));
         return services;
     }
 
     /// <summary>
     /// A live Cachet client for the settings' URL and version and a token: the version is detected (or checked) at
-    /// the first call, and logged.
+    /// the first call, and logged. Its HTTP client is the factory's (<see cref="MonitorHttpClients.Cachet"/>): a reload's
+    /// new client shares the running one's socket pool.
     /// </summary>
-    private static ICachetApi LiveClient(CachetSettings settings, string token, ILogger logger, Action<DetectedCachet> detected)
+    private static ICachetApi LiveClient(IServiceProvider sp, CachetSettings settings, string token, Action<DetectedCachet> detected)
     {
-        var detection = new CachetVersionDetection(CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30)), token);
-        return new DetectingCachetApi(ct => detection.DetectAsync(settings.ApiUrl, settings.ApiVersion, ct), logger, detected);
+        var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(MonitorHttpClients.Cachet);
+        var detection = new CachetVersionDetection(http, token);
+        return new DetectingCachetApi(ct => detection.DetectAsync(settings.ApiUrl, settings.ApiVersion, ct), CachetLogger(sp), detected);
     }
 
     /// <summary>

@@ -18,18 +18,6 @@ public sealed class CachetClient : ICachetApi
 {
     private readonly CachetHttp transport;
 
-    /// <summary>
-    /// An HTTP client for Cachet calls: redirects are not followed (a 3xx is a <see cref="CachetApiErrorKind.Redirected"/>
-    /// naming its <c>Location</c>), so a write is never turned into a GET and the token never leaves the configured origin;
-    /// every call carries the tool's <c>User-Agent</c>.
-    /// </summary>
-    public static HttpClient CreateHttpClient(TimeSpan timeout)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = timeout };
-        client.DefaultRequestHeaders.TryAddWithoutValidation(Hosting.UserAgent.HeaderName, Hosting.UserAgent.Value);
-        return client;
-    }
-
     /// <summary>Creates a client.</summary>
     /// <param name="http">The HTTP client (its <c>Timeout</c> bounds each call).</param>
     /// <param name="apiBaseUrl">The API base, e.g. <c>https://status.example.com/api/v1</c>; a trailing <c>/</c> is ignored.</param>
