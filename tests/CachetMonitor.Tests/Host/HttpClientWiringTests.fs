@@ -76,7 +76,7 @@ let private reloadKeepsPool =
         let host = builder.Build()
         let provider = host.Services
         let api = provider.GetRequiredService<ICachetApi>()
-        let! _ = api.GetComponentAsync(monitored.Id, CancellationToken.None)
+        let! _ = api.GetComponentAsync(ComponentId(monitored.Id), CancellationToken.None)
 
         let reloader =
             provider.GetServices<IHostedService>()
@@ -90,7 +90,7 @@ let private reloadKeepsPool =
         write newToken |> ignore
         do! reloader.ReloadAsync(true, CancellationToken.None)
         // The old token is gone from the fake: this read succeeds only through the client made at the reload.
-        let! _ = api.GetComponentAsync(monitored.Id, CancellationToken.None)
+        let! _ = api.GetComponentAsync(ComponentId(monitored.Id), CancellationToken.None)
         do! (host :?> IAsyncDisposable).DisposeAsync()
 
         Expect.equal chains.Value 1 "one handler chain, so one socket pool, before and after the reload"

@@ -72,7 +72,7 @@ public sealed class Cachet3Client : ICachetApi
             : $"the Cachet API key lacks the ability \"{ability}\": give the key that ability in Cachet's dashboard (API keys), or use a key with every ability";
 
     /// <summary><c>GET /components/{id}</c>; the status is the component's baseline.</summary>
-    public async Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct)
+    public async Task<CachetComponent> GetComponentAsync(ComponentId id, CancellationToken ct)
     {
         var root = await transport.SendAsync(HttpMethod.Get, $"/components/{id}", null, $"component {id}", ct);
         return CachetHttp.Read(root, $"/components/{id}", Cachet3Data.Component);
@@ -100,14 +100,14 @@ public sealed class Cachet3Client : ICachetApi
     }
 
     /// <summary><c>GET /metrics/{id}</c>.</summary>
-    public async Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct)
+    public async Task<CachetMetric> GetMetricAsync(MetricId id, CancellationToken ct)
     {
         var root = await transport.SendAsync(HttpMethod.Get, $"/metrics/{id}", null, $"metric {id}", ct);
         return CachetHttp.Read(root, $"/metrics/{id}", Cachet3Data.Metric);
     }
 
     /// <summary>The newest unresolved incident of a component, or null.</summary>
-    public async Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+    public async Task<CachetIncident?> FindOpenIncidentAsync(ComponentId componentId, CancellationToken ct) =>
         (await ListUnresolvedIncidentsAsync(componentId, ct)).FirstOrDefault();
 
     /// <summary>
@@ -115,9 +115,9 @@ public sealed class Cachet3Client : ICachetApi
     /// <see cref="ListAllUnresolvedIncidentsAsync"/> narrowed to it (Cachet 3 has no component filter on incidents).
     /// </summary>
     /// <exception cref="CachetApiException">Also when the listing is longer than <see cref="MaxIncidentPages"/> pages.</exception>
-    public async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+    public async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(ComponentId componentId, CancellationToken ct) =>
         await ListAllUnresolvedIncidentsAsync(ct) is { } all
-            ? [.. all.Where(i => i.ComponentId == componentId)]
+            ? [.. all.Where(i => i.ComponentId == componentId.Value)]
             : throw new CachetApiException(
                 CachetApiErrorKind.MalformedResponse, $"more than {MaxIncidentPages * PageSize} unresolved incidents: too many to list (GET /incidents)");
 
@@ -150,7 +150,7 @@ public sealed class Cachet3Client : ICachetApi
     }
 
     /// <summary><c>PUT /components/{cid}</c> with <c>status</c> only (the baseline; 2.x "unknown" is sent as 5).</summary>
-    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
+    public Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct) =>
         transport.SendAsync(
             HttpMethod.Put,
             $"/components/{componentId}",
@@ -164,8 +164,8 @@ public sealed class Cachet3Client : ICachetApi
     /// <paramref name="componentStatus"/>, and <c>meta.cachet_monitor</c> when tagged. Returns the new incident's id.
     /// </summary>
     /// <exception cref="ArgumentException">When the tag is one Cachet would not keep as sent (<see cref="CachetIncident.IsValidMonitorTag"/>).</exception>
-    public async Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
+    public async Task<IncidentId> CreateIncidentAsync(
+        string name, string message, ComponentId componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
     {
         CachetIncident.CheckTag(monitorTag, nameof(monitorTag));
         var body = new JsonObject
@@ -175,16 +175,16 @@ public sealed class Cachet3Client : ICachetApi
             ["status"] = 1,
             ["visible"] = visible,
             ["notifications"] = true,
-            ["components"] = new JsonArray(new JsonObject { ["id"] = componentId, ["status"] = Cachet3Data.ToCachet3Status(componentStatus) }),
+            ["components"] = new JsonArray(new JsonObject { ["id"] = componentId.Value, ["status"] = Cachet3Data.ToCachet3Status(componentStatus) }),
         };
         if (monitorTag is not null)
             body["meta"] = new JsonObject { [CachetIncident.MonitorTagKey] = monitorTag };
         var root = await transport.SendAsync(HttpMethod.Post, "/incidents", body, "incidents", ct);
-        return CachetHttp.Read(root, "/incidents", Cachet3Data.Id);
+        return new IncidentId(CachetHttp.Read(root, "/incidents", Cachet3Data.Id));
     }
 
     /// <summary>As the tagged overload, untagged.</summary>
-    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+    public Task<IncidentId> CreateIncidentAsync(string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         CreateIncidentAsync(name, message, componentId, componentStatus, visible, null, ct);
 
     /// <summary>
@@ -192,19 +192,19 @@ public sealed class Cachet3Client : ICachetApi
     /// incident's impacts; the component's own status is the caller's <see cref="SetComponentStatusAsync"/>).
     /// </summary>
     public Task UpdateIncidentAsync(
-        int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+        IncidentId incidentId, string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         transport.PostIncidentUpdateAsync(incidentId, 1, message, ct);
 
     /// <summary>
     /// Resolves an incident: <c>POST /incidents/{id}/updates</c> with status 4 (its impact ends with it). False when
     /// the incident is gone (404).
     /// </summary>
-    public Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct) =>
+    public Task<bool> ResolveIncidentAsync(IncidentId incidentId, string message, bool visible, CancellationToken ct) =>
         CachetHttp.FoundAsync(transport.PostIncidentUpdateAsync(incidentId, 4, message, ct));
 
     /// <summary><c>POST /metrics/{id}/points</c> with the value as a plain decimal and the Unix timestamp.</summary>
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="value"/> is NaN or infinite.</exception>
-    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct)
+    public Task PushMetricPointAsync(MetricId metricId, double value, long unixSeconds, CancellationToken ct)
     {
         return transport.SendAsync(
             HttpMethod.Post, $"/metrics/{metricId}/points", CachetNumber.PointBody(value, unixSeconds), $"metric {metricId}", ct);

@@ -38,21 +38,21 @@ public sealed class CachetClient : ICachetApi
     public override string ToString() => $"CachetClient({BaseUrl})";
 
     /// <summary><c>GET /components/{id}</c>.</summary>
-    public async Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct)
+    public async Task<CachetComponent> GetComponentAsync(ComponentId id, CancellationToken ct)
     {
         var root = await transport.SendAsync(HttpMethod.Get, $"/components/{id}", null, $"component {id}", ct);
         return CachetHttp.Read(root, $"/components/{id}", data => CachetData.Component(data));
     }
 
     /// <summary><c>GET /metrics/{id}</c>.</summary>
-    public async Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct)
+    public async Task<CachetMetric> GetMetricAsync(MetricId id, CancellationToken ct)
     {
         var root = await transport.SendAsync(HttpMethod.Get, $"/metrics/{id}", null, $"metric {id}", ct);
         return CachetHttp.Read(root, $"/metrics/{id}", data => CachetData.Metric(data));
     }
 
     /// <summary>The newest unresolved incident (status &lt; 4) of a component, or null: see <see cref="ListUnresolvedIncidentsAsync"/>.</summary>
-    public async Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+    public async Task<CachetIncident?> FindOpenIncidentAsync(ComponentId componentId, CancellationToken ct) =>
         (await ListUnresolvedIncidentsAsync(componentId, ct)).FirstOrDefault();
 
     /// <summary>Incidents asked for per call when listing one component's.</summary>
@@ -69,14 +69,14 @@ public sealed class CachetClient : ICachetApi
     /// or not, are seen; an unresolved one older than those is missed. The server's filter and order are checked, not
     /// trusted.
     /// </summary>
-    public async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct)
+    public async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(ComponentId componentId, CancellationToken ct)
     {
         var resource = $"incidents of component {componentId}";
         var path = $"/incidents?component_id={componentId}&sort=id&per_page=";
         var (incidents, complete) = await ListIncidentsAsync(path + IncidentPageSize, IncidentPageSize, resource, ct);
         if (!complete)
             (incidents, _) = await ListIncidentsAsync(path + LargeIncidentPageSize, LargeIncidentPageSize, resource, ct);
-        return [.. incidents.Where(i => i.ComponentId == componentId && i.Status < 4).OrderByDescending(i => i.Id)];
+        return [.. incidents.Where(i => i.ComponentId == componentId.Value && i.Status < 4).OrderByDescending(i => i.Id)];
     }
 
     /// <summary>
@@ -119,15 +119,15 @@ public sealed class CachetClient : ICachetApi
     }
 
     /// <summary><c>PUT /components/{cid}</c> with <c>status</c> only.</summary>
-    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
+    public Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct) =>
         transport.SendAsync(HttpMethod.Put, $"/components/{componentId}", new JsonObject { ["status"] = status }, $"component {componentId}", ct);
 
     /// <summary>
     /// <c>POST /incidents</c> with <c>status=1</c> and <c>notify=true</c>; Cachet also sets the component's status to
     /// <paramref name="componentStatus"/>. Returns the new incident's id.
     /// </summary>
-    public Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+    public Task<IncidentId> CreateIncidentAsync(
+        string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         CreateIncidentAsync(name, message, componentId, componentStatus, visible, null, ct);
 
     /// <summary>
@@ -135,8 +135,8 @@ public sealed class CachetClient : ICachetApi
     /// is set (Cachet 2.3 ignores it: its incidents have no meta).
     /// </summary>
     /// <exception cref="ArgumentException">When the tag is one Cachet would not keep as sent (<see cref="CachetIncident.IsValidMonitorTag"/>).</exception>
-    public async Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
+    public async Task<IncidentId> CreateIncidentAsync(
+        string name, string message, ComponentId componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
     {
         CachetIncident.CheckTag(monitorTag, nameof(monitorTag));
         var body = OpenIncidentBody(name, message, componentId, componentStatus, visible);
@@ -144,7 +144,7 @@ public sealed class CachetClient : ICachetApi
         if (monitorTag is not null)
             body["meta"] = new JsonObject { [CachetIncident.MonitorTagKey] = monitorTag };
         var root = await transport.SendAsync(HttpMethod.Post, "/incidents", body, "incidents", ct);
-        return CachetHttp.Read(root, "/incidents", data => CachetData.Int(CachetData.Object(data, "incident"), "id"));
+        return new IncidentId(CachetHttp.Read(root, "/incidents", data => CachetData.Int(CachetData.Object(data, "incident"), "id")));
     }
 
     /// <summary>
@@ -153,7 +153,7 @@ public sealed class CachetClient : ICachetApi
     /// component link and status. The caller sets the component status separately.
     /// </summary>
     public async Task UpdateIncidentAsync(
-        int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct)
+        IncidentId incidentId, string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct)
     {
         try
         {
@@ -171,7 +171,7 @@ public sealed class CachetClient : ICachetApi
     /// <c>PUT /incidents/{id}</c> with <c>status=4</c> and <c>visible</c> (which Cachet would otherwise reset).
     /// Returns false when that is 404 too: the incident is gone.
     /// </summary>
-    public async Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct)
+    public async Task<bool> ResolveIncidentAsync(IncidentId incidentId, string message, bool visible, CancellationToken ct)
     {
         try
         {
@@ -195,7 +195,7 @@ public sealed class CachetClient : ICachetApi
 
     /// <summary><c>POST /metrics/{id}/points</c> with the value as a plain decimal and the Unix timestamp.</summary>
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="value"/> is NaN or infinite.</exception>
-    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct)
+    public Task PushMetricPointAsync(MetricId metricId, double value, long unixSeconds, CancellationToken ct)
     {
         return transport.SendAsync(
             HttpMethod.Post, $"/metrics/{metricId}/points", CachetNumber.PointBody(value, unixSeconds), $"metric {metricId}", ct);
@@ -232,14 +232,14 @@ public sealed class CachetClient : ICachetApi
     public Task PingAsync(CancellationToken ct) => transport.SendAsync(HttpMethod.Get, "/ping", null, "ping", ct);
 
     /// <summary>The fields of an open (status 1) incident linked to its component.</summary>
-    private static JsonObject OpenIncidentBody(string name, string message, int componentId, int componentStatus, bool visible) =>
+    private static JsonObject OpenIncidentBody(string name, string message, ComponentId componentId, int componentStatus, bool visible) =>
         new()
         {
             ["name"] = name,
             ["message"] = message,
             ["status"] = 1,
             ["visible"] = visible,
-            ["component_id"] = componentId,
+            ["component_id"] = componentId.Value,
             ["component_status"] = componentStatus,
         };
 }

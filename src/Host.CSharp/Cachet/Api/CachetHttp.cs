@@ -73,7 +73,7 @@ internal sealed class CachetHttp(
     }
 
     /// <summary><c>POST /incidents/{id}/updates</c> with a status and a message (the same on 2.4 and 3.x).</summary>
-    public Task<JsonObject> PostIncidentUpdateAsync(int incidentId, int status, string message, CancellationToken ct) =>
+    public Task<JsonObject> PostIncidentUpdateAsync(IncidentId incidentId, int status, string message, CancellationToken ct) =>
         SendAsync(
             HttpMethod.Post,
             $"/incidents/{incidentId}/updates",

@@ -52,7 +52,7 @@ public sealed class DetectingCachetApi(
         }
     }
 
-    public async Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) =>
+    public async Task<CachetComponent> GetComponentAsync(ComponentId id, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).GetComponentAsync(id, ct).ConfigureAwait(false);
 
     public async IAsyncEnumerable<CachetComponent> ListComponentsAsync([EnumeratorCancellation] CancellationToken ct)
@@ -62,37 +62,37 @@ public sealed class DetectingCachetApi(
             yield return component;
     }
 
-    public async Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) =>
+    public async Task<CachetMetric> GetMetricAsync(MetricId id, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).GetMetricAsync(id, ct).ConfigureAwait(false);
 
-    public async Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+    public async Task<CachetIncident?> FindOpenIncidentAsync(ComponentId componentId, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).FindOpenIncidentAsync(componentId, ct).ConfigureAwait(false);
 
-    public async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+    public async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(ComponentId componentId, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).ListUnresolvedIncidentsAsync(componentId, ct).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).ListAllUnresolvedIncidentsAsync(ct).ConfigureAwait(false);
 
-    public async Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
+    public async Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).SetComponentStatusAsync(componentId, status, ct).ConfigureAwait(false);
 
-    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+    public Task<IncidentId> CreateIncidentAsync(string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         CreateIncidentAsync(name, message, componentId, componentStatus, visible, null, ct);
 
-    public async Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
+    public async Task<IncidentId> CreateIncidentAsync(
+        string name, string message, ComponentId componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false))
             .CreateIncidentAsync(name, message, componentId, componentStatus, visible, monitorTag, ct).ConfigureAwait(false);
 
     public async Task UpdateIncidentAsync(
-        int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+        IncidentId incidentId, string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false))
             .UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct).ConfigureAwait(false);
 
-    public async Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct) =>
+    public async Task<bool> ResolveIncidentAsync(IncidentId incidentId, string message, bool visible, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).ResolveIncidentAsync(incidentId, message, visible, ct).ConfigureAwait(false);
 
-    public async Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct) =>
+    public async Task PushMetricPointAsync(MetricId metricId, double value, long unixSeconds, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).PushMetricPointAsync(metricId, value, unixSeconds, ct).ConfigureAwait(false);
 }

@@ -10,33 +10,33 @@ public sealed class DryRunCachet(ILogger<DryRunCachet> logger) : ICachetApi
 {
     private int _nextIncidentId;
 
-    public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) =>
+    public Task<CachetComponent> GetComponentAsync(ComponentId id, CancellationToken ct) =>
         throw new NotSupportedException("a dry run reads nothing from Cachet");
 
-    public Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) =>
+    public Task<CachetMetric> GetMetricAsync(MetricId id, CancellationToken ct) =>
         throw new NotSupportedException("a dry run reads nothing from Cachet");
 
-    public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+    public Task<CachetIncident?> FindOpenIncidentAsync(ComponentId componentId, CancellationToken ct) =>
         Task.FromResult<CachetIncident?>(null);
 
-    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(ComponentId componentId, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<CachetIncident>>([]);
 
     /// <summary>Nothing unresolved, and that is the whole list (not null: there is nothing to read per component).</summary>
     public Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<CachetIncident>?>([]);
 
-    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct)
+    public Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct)
     {
         logger.LogInformation("[dry run] would PUT /components/{ComponentId} status={Status}", componentId, status);
         return Task.CompletedTask;
     }
 
-    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+    public Task<IncidentId> CreateIncidentAsync(string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         CreateIncidentAsync(name, message, componentId, componentStatus, visible, null, ct);
 
-    public Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
+    public Task<IncidentId> CreateIncidentAsync(
+        string name, string message, ComponentId componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct)
     {
         var id = -Interlocked.Increment(ref _nextIncidentId);
         if (monitorTag is null)
@@ -52,10 +52,10 @@ public sealed class DryRunCachet(ILogger<DryRunCachet> logger) : ICachetApi
                 name, message, componentId, componentStatus, visible, monitorTag);
         }
 
-        return Task.FromResult(id);
+        return Task.FromResult(new IncidentId(id));
     }
 
-    public Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct)
+    public Task UpdateIncidentAsync(IncidentId incidentId, string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct)
     {
         logger.LogInformation(
             "[dry run] would POST /incidents/{{id}}/updates status=1 message=\"{Message}\" (title \"{Name}\", component status {ComponentStatus})",
@@ -63,13 +63,13 @@ public sealed class DryRunCachet(ILogger<DryRunCachet> logger) : ICachetApi
         return Task.CompletedTask;
     }
 
-    public Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct)
+    public Task<bool> ResolveIncidentAsync(IncidentId incidentId, string message, bool visible, CancellationToken ct)
     {
         logger.LogInformation("[dry run] would POST /incidents/{{id}}/updates status=4 message=\"{Message}\"", message);
         return Task.FromResult(true);
     }
 
-    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct)
+    public Task PushMetricPointAsync(MetricId metricId, double value, long unixSeconds, CancellationToken ct)
     {
         logger.LogInformation(
             "[dry run] would POST /metrics/{MetricId}/points value={Value} timestamp={Timestamp}",

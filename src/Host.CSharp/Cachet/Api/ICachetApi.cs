@@ -19,7 +19,7 @@ public interface ICachetApi
     /// </summary>
     bool DropsPointsWithinThreshold => false;
 
-    Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct);
+    Task<CachetComponent> GetComponentAsync(ComponentId id, CancellationToken ct);
 
     /// <summary>
     /// Every component Cachet lists, a page at a time: start-up reads thousands of components with a few calls
@@ -27,15 +27,15 @@ public interface ICachetApi
     /// </summary>
     IAsyncEnumerable<CachetComponent> ListComponentsAsync(CancellationToken ct) => AsyncEnumerable.Empty<CachetComponent>();
 
-    Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct);
+    Task<CachetMetric> GetMetricAsync(MetricId id, CancellationToken ct);
 
-    Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct);
+    Task<CachetIncident?> FindOpenIncidentAsync(ComponentId componentId, CancellationToken ct);
 
     /// <summary>
     /// Every unresolved incident (status &lt; 4) of a component, newest first. An implementation that cannot list gives
     /// the newest one only (<see cref="FindOpenIncidentAsync"/>).
     /// </summary>
-    async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+    async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(ComponentId componentId, CancellationToken ct) =>
         await FindOpenIncidentAsync(componentId, ct).ConfigureAwait(false) is { } newest ? [newest] : [];
 
     /// <summary>
@@ -46,22 +46,22 @@ public interface ICachetApi
     Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<CachetIncident>?>(null);
 
-    Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct);
+    Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct);
 
-    Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct);
+    Task<IncidentId> CreateIncidentAsync(string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct);
 
     /// <summary>
     /// As the untagged overload, and tags the incident with <paramref name="monitorTag"/> (none when null) so that a
     /// later listing can tell it from incidents made by hand (<see cref="CachetIncident.MonitorTag"/>). An
     /// implementation that cannot tag creates the incident untagged.
     /// </summary>
-    Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
+    Task<IncidentId> CreateIncidentAsync(
+        string name, string message, ComponentId componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
         CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct);
 
-    Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct);
+    Task UpdateIncidentAsync(IncidentId incidentId, string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct);
 
-    Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct);
+    Task<bool> ResolveIncidentAsync(IncidentId incidentId, string message, bool visible, CancellationToken ct);
 
-    Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct);
+    Task PushMetricPointAsync(MetricId metricId, double value, long unixSeconds, CancellationToken ct);
 }

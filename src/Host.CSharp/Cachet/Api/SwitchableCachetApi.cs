@@ -16,37 +16,37 @@ public sealed class SwitchableCachetApi(ICachetApi initial) : ICachetApi
 
     public bool DropsPointsWithinThreshold => _current.DropsPointsWithinThreshold;
 
-    public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) => _current.GetComponentAsync(id, ct);
+    public Task<CachetComponent> GetComponentAsync(ComponentId id, CancellationToken ct) => _current.GetComponentAsync(id, ct);
 
     public IAsyncEnumerable<CachetComponent> ListComponentsAsync(CancellationToken ct) => _current.ListComponentsAsync(ct);
 
-    public Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) => _current.GetMetricAsync(id, ct);
+    public Task<CachetMetric> GetMetricAsync(MetricId id, CancellationToken ct) => _current.GetMetricAsync(id, ct);
 
-    public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+    public Task<CachetIncident?> FindOpenIncidentAsync(ComponentId componentId, CancellationToken ct) =>
         _current.FindOpenIncidentAsync(componentId, ct);
 
-    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(ComponentId componentId, CancellationToken ct) =>
         _current.ListUnresolvedIncidentsAsync(componentId, ct);
 
     public Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
         _current.ListAllUnresolvedIncidentsAsync(ct);
 
-    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
+    public Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct) =>
         _current.SetComponentStatusAsync(componentId, status, ct);
 
-    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+    public Task<IncidentId> CreateIncidentAsync(string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         _current.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct);
 
-    public Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
+    public Task<IncidentId> CreateIncidentAsync(
+        string name, string message, ComponentId componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
         _current.CreateIncidentAsync(name, message, componentId, componentStatus, visible, monitorTag, ct);
 
-    public Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+    public Task UpdateIncidentAsync(IncidentId incidentId, string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         _current.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct);
 
-    public Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct) =>
+    public Task<bool> ResolveIncidentAsync(IncidentId incidentId, string message, bool visible, CancellationToken ct) =>
         _current.ResolveIncidentAsync(incidentId, message, visible, ct);
 
-    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct) =>
+    public Task PushMetricPointAsync(MetricId metricId, double value, long unixSeconds, CancellationToken ct) =>
         _current.PushMetricPointAsync(metricId, value, unixSeconds, ct);
 }
