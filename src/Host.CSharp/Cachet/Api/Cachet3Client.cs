@@ -23,7 +23,10 @@ public sealed class Cachet3Client : ICachetApi
     private readonly CachetHttp transport;
 
     /// <summary>Creates a client.</summary>
-    /// <param name="http">The HTTP client (its <c>Timeout</c> bounds each call).</param>
+    /// <param name="http">
+    /// The HTTP client (its <c>Timeout</c> bounds each call): the factory's <see cref="Hosting.MonitorHttpClients.Cachet"/>, which follows no
+    /// redirect.
+    /// </param>
     /// <param name="apiBaseUrl">The API base, e.g. <c>https://status.example.com/api</c>; a trailing <c>/</c> is ignored.</param>
     /// <param name="token">The Cachet API key (a Sanctum personal access token).</param>
     /// <param name="time">The clock used to turn a <c>Retry-After</c> date into a delay (default: system clock).</param>
