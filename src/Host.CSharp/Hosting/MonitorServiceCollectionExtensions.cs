@@ -22,7 +22,7 @@ public static class MonitorServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="options">The config and how to run it.</param>
-    /// <param name="redactor">The secrets the log masks (the token and the config's masked values are added).</param>
+    /// <param name="redactor">What the log masks: the caller has added the token and the config's masked values; hot reload adds new ones.</param>
     public static IServiceCollection AddCachetMonitor(this IServiceCollection services, MonitorRunOptions options, SecretRedactor redactor)
     {
         var config = options.Config;
