@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using CachetMonitor.Domain;
 using CachetMonitor.Host.Configuration;
-using CachetMonitor.Host.Observability;
 using CachetMonitor.Host.Probing;
+using CachetMonitor.Host.Secrets;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CachetMonitor.Host.Cli;

@@ -1,5 +1,7 @@
 using CachetMonitor.Domain;
-using CachetMonitor.Host.Cachet;
+using CachetMonitor.Host.Cachet.Api;
+using CachetMonitor.Host.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CachetMonitor.Host.Cli;
 
@@ -27,7 +29,8 @@ public static class GenerateCommand
         }
 
         var components = new List<GeneratedComponent>();
-        using var http = CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30));
+        using var httpClients = MonitorHttpClients.Standalone();
+        var http = httpClients.GetRequiredService<IHttpClientFactory>().CreateClient(MonitorHttpClients.Cachet);
         string apiBase;
         try
         {

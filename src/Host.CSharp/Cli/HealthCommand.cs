@@ -1,3 +1,6 @@
+using CachetMonitor.Host.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace CachetMonitor.Host.Cli;
 
 /// <summary>
@@ -17,7 +20,8 @@ public static class HealthCommand
             stderr.WriteLine($"health: \"{target}\" is not an http(s) URL");
             return ExitCodes.BadArguments;
         }
-        using var http = Hosting.UserAgent.Client(TimeSpan.FromSeconds(5));
+        using var httpClients = MonitorHttpClients.Standalone();
+        var http = httpClients.GetRequiredService<IHttpClientFactory>().CreateClient(MonitorHttpClients.Health);
         try
         {
             using var response = await http.GetAsync(uri);

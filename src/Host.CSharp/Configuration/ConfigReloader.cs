@@ -2,7 +2,8 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using CachetMonitor.Domain;
-using CachetMonitor.Host.Cachet;
+using CachetMonitor.Host.Cachet.Api;
+using CachetMonitor.Host.Cachet.Sync;
 using CachetMonitor.Host.Observability;
 using CachetMonitor.Host.Scheduling;
 using CachetMonitor.Host.Secrets;
@@ -38,6 +39,7 @@ public sealed class ConfigReloader(
     WebhookSender webhooks,
     MonitorMetrics metrics,
     SecretRedactor redactor,
+    IHttpClientFactory httpClients,
     ILogger<ConfigReloader> logger,
     QuietTimes? quiet = null) : BackgroundService
 {
@@ -112,7 +114,7 @@ public sealed class ConfigReloader(
         var cachetChanged = false;
         if (!target.DryRun && !next.Cachet.Equals(_running.Cachet))
         {
-            var token = await TokenLoader.LoadAsync(next.Cachet.Token, target.Environment, ct).ConfigureAwait(false);
+            var token = await TokenLoader.LoadAsync(next.Cachet.Token, target.Environment, httpClients, ct).ConfigureAwait(false);
             if (token.Token is not { } value)
             {
                 logger.LogError("The changed config's Cachet token cannot be obtained ({Reason}); the running config stays", token.Failure);

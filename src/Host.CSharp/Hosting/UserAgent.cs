@@ -16,12 +16,4 @@ public static class UserAgent
         var version = typeof(UserAgent).Assembly.GetName().Version;
         return version is null ? "0" : $"{version.Major}.{version.Minor}.{version.Build}";
     }
-
-    /// <summary>A client for Cachet, webhooks or secrets: sends <see cref="Value"/> on every request.</summary>
-    public static HttpClient Client(TimeSpan timeout)
-    {
-        var client = new HttpClient { Timeout = timeout };
-        client.DefaultRequestHeaders.TryAddWithoutValidation(HeaderName, Value);
-        return client;
-    }
 }

@@ -1,5 +1,5 @@
 using CachetMonitor.Domain;
-using CachetMonitor.Host.Cachet;
+using CachetMonitor.Host.Cachet.Api;
 
 namespace CachetMonitor.Host.Observability;
 
@@ -32,7 +32,7 @@ public sealed class InstrumentedCachetApi(ICachetApi inner, MonitorMetrics metri
 
     public bool DropsPointsWithinThreshold => inner.DropsPointsWithinThreshold;
 
-    public Task<CachetComponent> GetComponentAsync(int id, CancellationToken ct) =>
+    public Task<CachetComponent> GetComponentAsync(ComponentId id, CancellationToken ct) =>
         Count("get_component", () => inner.GetComponentAsync(id, ct));
 
     /// <summary>Counted once per listing (<c>list_components</c>), however many pages it reads.</summary>
@@ -60,13 +60,13 @@ public sealed class InstrumentedCachetApi(ICachetApi inner, MonitorMetrics metri
         }
     }
 
-    public Task<CachetMetric> GetMetricAsync(int id, CancellationToken ct) =>
+    public Task<CachetMetric> GetMetricAsync(MetricId id, CancellationToken ct) =>
         Count("get_metric", () => inner.GetMetricAsync(id, ct));
 
-    public Task<CachetIncident?> FindOpenIncidentAsync(int componentId, CancellationToken ct) =>
+    public Task<CachetIncident?> FindOpenIncidentAsync(ComponentId componentId, CancellationToken ct) =>
         Count("find_open_incident", () => inner.FindOpenIncidentAsync(componentId, ct));
 
-    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(int componentId, CancellationToken ct) =>
+    public Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(ComponentId componentId, CancellationToken ct) =>
         Count("list_unresolved_incidents", () => inner.ListUnresolvedIncidentsAsync(componentId, ct));
 
     /// <summary>Counted once per listing (<c>list_all_unresolved_incidents</c>), however many calls it makes.</summary>
@@ -77,22 +77,22 @@ public sealed class InstrumentedCachetApi(ICachetApi inner, MonitorMetrics metri
     public Task<IReadOnlyList<CachetSchedule>?> ListSchedulesAsync(CancellationToken ct) =>
         Count("list_schedules", () => inner.ListSchedulesAsync(ct));
 
-    public Task SetComponentStatusAsync(int componentId, int status, CancellationToken ct) =>
+    public Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct) =>
         Count("set_component_status", () => inner.SetComponentStatusAsync(componentId, status, ct));
 
-    public Task<int> CreateIncidentAsync(string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+    public Task<IncidentId> CreateIncidentAsync(string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         Count("create_incident", () => inner.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct));
 
-    public Task<int> CreateIncidentAsync(
-        string name, string message, int componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
+    public Task<IncidentId> CreateIncidentAsync(
+        string name, string message, ComponentId componentId, int componentStatus, bool visible, string? monitorTag, CancellationToken ct) =>
         Count("create_incident", () => inner.CreateIncidentAsync(name, message, componentId, componentStatus, visible, monitorTag, ct));
 
-    public Task UpdateIncidentAsync(int incidentId, string name, string message, int componentId, int componentStatus, bool visible, CancellationToken ct) =>
+    public Task UpdateIncidentAsync(IncidentId incidentId, string name, string message, ComponentId componentId, int componentStatus, bool visible, CancellationToken ct) =>
         Count("update_incident", () => inner.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct));
 
-    public Task<bool> ResolveIncidentAsync(int incidentId, string message, bool visible, CancellationToken ct) =>
+    public Task<bool> ResolveIncidentAsync(IncidentId incidentId, string message, bool visible, CancellationToken ct) =>
         Count("resolve_incident", () => inner.ResolveIncidentAsync(incidentId, message, visible, ct));
 
-    public Task PushMetricPointAsync(int metricId, double value, long unixSeconds, CancellationToken ct) =>
+    public Task PushMetricPointAsync(MetricId metricId, double value, long unixSeconds, CancellationToken ct) =>
         Count("push_metric_point", () => inner.PushMetricPointAsync(metricId, value, unixSeconds, ct));
 }

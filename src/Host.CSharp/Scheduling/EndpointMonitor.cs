@@ -1,5 +1,5 @@
 using CachetMonitor.Domain;
-using CachetMonitor.Host.Cachet;
+using CachetMonitor.Host.Cachet.Sync;
 using CachetMonitor.Host.Observability;
 
 namespace CachetMonitor.Host.Scheduling;

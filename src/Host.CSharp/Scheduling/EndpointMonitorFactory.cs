@@ -1,6 +1,8 @@
 using CachetMonitor.Domain;
-using CachetMonitor.Host.Cachet;
+using CachetMonitor.Host.Cachet.Api;
+using CachetMonitor.Host.Cachet.Sync;
 using CachetMonitor.Host.Observability;
+using CachetMonitor.Host.Secrets;
 using CachetMonitor.Host.Webhooks;
 using Microsoft.Extensions.Logging;
 

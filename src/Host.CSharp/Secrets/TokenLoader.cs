@@ -8,9 +8,14 @@ public sealed record LoadedToken(string? Token, string? Failure, IReadOnlyList<P
 /// <summary>Obtains the Cachet token from a config's token source with the real providers (env, literal, AWS).</summary>
 public static class TokenLoader
 {
-    public static async Task<LoadedToken> LoadAsync(TokenSource source, Func<string, string?> environment, CancellationToken ct)
+    /// <param name="source">The config's <c>cachet.token</c>.</param>
+    /// <param name="environment">Reads environment variables.</param>
+    /// <param name="httpClients">Gives the token providers' client (<see cref="Hosting.MonitorHttpClients.Secrets"/>).</param>
+    /// <param name="ct">Cancels the providers' calls.</param>
+    public static async Task<LoadedToken> LoadAsync(
+        TokenSource source, Func<string, string?> environment, IHttpClientFactory httpClients, CancellationToken ct)
     {
-        using var http = Hosting.UserAgent.Client(TimeSpan.FromSeconds(15));
+        var http = httpClients.CreateClient(Hosting.MonitorHttpClients.Secrets);
         var secretsManager = new AwsSecretsManagerClient(http, TimeProvider.System, new SdkAwsCredentialsSource());
         var resolution = await new TokenResolver(secretsManager).ResolveAsync(source, environment, ct).ConfigureAwait(false);
         return resolution.IsResolved

@@ -11,7 +11,6 @@ open Expecto
 open Json.Schema
 open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
-open CachetMonitor.Tests.Host
 open CachetMonitor.Tests.Support
 
 let private schemaPath = RepoFiles.path "docs/config.schema.json"

@@ -9,11 +9,11 @@ open System.Text.Json.Nodes
 open System.Threading
 open Expecto
 open CachetMonitor.Domain
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 open CachetMonitor.FakeServers
 open System.Threading.Tasks
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-open CachetMonitor.Tests.Host.Support.CachetClientSupport
+open CachetMonitor.Tests.Support.CachetClientSupport
 
 let private ct = CancellationToken.None
 
@@ -283,8 +283,8 @@ let private fakeTests =
                         let now = clock.GetUtcNow().ToUnixTimeSeconds()
 
                         for (value, offset) in [ 10.0, 0L; 20.0, 60L ] do
-                            do! c.PushMetricPointAsync(merged.Id, value, now + offset, ct)
-                            do! c.PushMetricPointAsync(raw.Id, value, now + offset, ct)
+                            do! c.PushMetricPointAsync(MetricId(merged.Id), value, now + offset, ct)
+                            do! c.PushMetricPointAsync(MetricId(raw.Id), value, now + offset, ct)
 
                         let pointsOf (m: FakeMetric) =
                             fake.MetricPoints
@@ -318,8 +318,11 @@ let private clientTests =
             (fun fake c ->
                 task {
                     let api = fake.AddComponent("api")
-                    let! id = c.CreateIncidentAsync("api is down", "503", api.Id, 3, true, "7", ct)
-                    let incident = incidentOf fake id
+
+                    let! id =
+                        c.CreateIncidentAsync("api is down", "503", ComponentId(api.Id), 3, true, "7", ct)
+
+                    let incident = incidentOf fake id.Value
                     Expect.equal (List.ofSeq incident.Impacts) [ FakeImpact(api.Id, 3) ] "the impact"
                     Expect.isTrue incident.Visible "public as asked"
                     Expect.isTrue incident.Notify "notifications"
@@ -364,7 +367,7 @@ let private clientTests =
                     fake.AddIncident("maintenance gone wrong", 2, web.Id, componentStatus = 4)
 
                 fake.AddIncident("fixed", 4, api.Id) |> ignore
-                let! forApi = c.ListUnresolvedIncidentsAsync(api.Id, ct)
+                let! forApi = c.ListUnresolvedIncidentsAsync(ComponentId(api.Id), ct)
 
                 Expect.equal
                     (forApi
@@ -373,7 +376,7 @@ let private clientTests =
                     [ ours.Id, string api.Id, Nullable 3, false ]
                     "ours, private"
 
-                let! forWeb = c.ListUnresolvedIncidentsAsync(web.Id, ct)
+                let! forWeb = c.ListUnresolvedIncidentsAsync(ComponentId(web.Id), ct)
 
                 Expect.equal
                     (forWeb |> Seq.map (fun i -> i.Id, i.MonitorTag, i.ComponentStatus) |> List.ofSeq)
@@ -428,7 +431,7 @@ let private clientTests =
                     0
                     "3.x unknown is the core's unknown"
 
-                do! c.SetComponentStatusAsync(unknown.Id, 0, ct)
+                do! c.SetComponentStatusAsync(ComponentId(unknown.Id), 0, ct)
                 Expect.equal (componentOf fake unknown.Id).Status 5 "the core's unknown is sent as 5, never 0"
             })
 
@@ -437,11 +440,14 @@ let private clientTests =
             (fun fake c ->
                 task {
                     let api = fake.AddComponent("api")
-                    let! id = c.CreateIncidentAsync("api is slow", "slow", api.Id, 2, true, ct)
-                    do! c.UpdateIncidentAsync(id, "api is down", "down", api.Id, 4, true, ct)
+
+                    let! id =
+                        c.CreateIncidentAsync("api is slow", "slow", ComponentId(api.Id), 2, true, ct)
+
+                    do! c.UpdateIncidentAsync(id, "api is down", "down", ComponentId(api.Id), 4, true, ct)
                     let! found = c.ResolveIncidentAsync(id, "api is up", true, ct)
                     Expect.isTrue found "resolved"
-                    let incident = incidentOf fake id
+                    let incident = incidentOf fake id.Value
 
                     Expect.equal
                         (incident.Updates |> Seq.map (fun u -> u.Status, u.Message) |> List.ofSeq)
@@ -449,7 +455,7 @@ let private clientTests =
                         "the timeline"
 
                     Expect.equal incident.Status 4 "fixed"
-                    fake.RemoveIncident id |> ignore
+                    fake.RemoveIncident id.Value |> ignore
                     let! gone = c.ResolveIncidentAsync(id, "api is up", true, ct)
                     Expect.isFalse gone "gone"
                 })
@@ -464,20 +470,20 @@ let private clientTests =
 
                     let! e =
                         failure CachetApiErrorKind.UnexpectedStatus (fun () ->
-                            limited.CreateIncidentAsync("x", "y", api.Id, 3, true, ct))
+                            limited.CreateIncidentAsync("x", "y", ComponentId(api.Id), 3, true, ct))
 
                     Expect.stringContains e.Message "\"incidents.manage\"" "the ability is named"
                     Expect.isFalse (e.Message.Contains "limited-key-123") "no token in the message"
 
                     let! e =
                         failure CachetApiErrorKind.UnexpectedStatus (fun () ->
-                            limited.PushMetricPointAsync(1, 1.0, 0L, ct))
+                            limited.PushMetricPointAsync(MetricId 1, 1.0, 0L, ct))
 
                     Expect.stringContains e.Message "\"metric-points.manage\"" "the ability of metric points"
 
                     let! invalid =
                         failure CachetApiErrorKind.BadRequest (fun () ->
-                            (client fake).CreateIncidentAsync("x", "y", 999, 3, true, ct))
+                            (client fake).CreateIncidentAsync("x", "y", ComponentId 999, 3, true, ct))
 
                     Expect.stringContains
                         invalid.Message

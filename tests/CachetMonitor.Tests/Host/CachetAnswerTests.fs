@@ -8,18 +8,19 @@ open System.Threading
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-open CachetMonitor.Tests.Host.Support.CachetClientSupport
+open CachetMonitor.Tests.Support.CachetClientSupport
 
 /// The calls an odd answer is tried against, each reading a different shape.
 let private calls (client: CachetClient) : (string * (unit -> Task)) list =
     [
         "ping", (fun () -> client.PingAsync(CancellationToken.None))
-        "component", (fun () -> client.GetComponentAsync(1, CancellationToken.None) :> Task)
-        "metric", (fun () -> client.GetMetricAsync(1, CancellationToken.None) :> Task)
-        "open incident", (fun () -> client.FindOpenIncidentAsync(1, CancellationToken.None) :> Task)
-        "create", (fun () -> client.CreateIncidentAsync("n", "m", 1, 4, true, CancellationToken.None) :> Task)
+        "component", (fun () -> client.GetComponentAsync(ComponentId 1, CancellationToken.None) :> Task)
+        "metric", (fun () -> client.GetMetricAsync(MetricId 1, CancellationToken.None) :> Task)
+        "open incident", (fun () -> client.FindOpenIncidentAsync(ComponentId 1, CancellationToken.None) :> Task)
+        "create",
+        (fun () -> client.CreateIncidentAsync("n", "m", ComponentId 1, 4, true, CancellationToken.None) :> Task)
         "components",
         (fun () ->
             task {
@@ -124,7 +125,7 @@ let tests =
                 task {
                     fake.AddComponent("api", 2) |> ignore
                     fake.FailNext(CachetFault.WithCharset "klingon")
-                    let! got = client.GetComponentAsync(1, CancellationToken.None)
+                    let! got = client.GetComponentAsync(ComponentId 1, CancellationToken.None)
                     Expect.equal got.Status 2 "read"
 
                     fake.FailNext(
@@ -135,13 +136,13 @@ let tests =
                         )
                     )
 
-                    let! named = client.GetComponentAsync(1, CancellationToken.None)
+                    let! named = client.GetComponentAsync(ComponentId 1, CancellationToken.None)
                     Expect.equal named.Name "café" "UTF-8 bytes under a wrong label"
                     fake.FailNext(CachetFault.WithCharset "klingon")
 
                     let! refused =
                         failure CachetApiErrorKind.BadRequest (fun () ->
-                            client.CreateIncidentAsync(" ", "m", 1, 4, true, CancellationToken.None))
+                            client.CreateIncidentAsync(" ", "m", ComponentId 1, 4, true, CancellationToken.None))
 
                     Expect.stringContains refused.Message "The name field is required." "the error's details"
                 }
@@ -154,8 +155,10 @@ let tests =
                     for (key, call) in
                         [
                             "data", (fun () -> client.PingAsync(CancellationToken.None))
-                            "status", (fun () -> client.GetComponentAsync(1, CancellationToken.None) :> Task)
-                            "id", (fun () -> client.FindOpenIncidentAsync(1, CancellationToken.None) :> Task)
+                            "status",
+                            (fun () -> client.GetComponentAsync(ComponentId 1, CancellationToken.None) :> Task)
+                            "id",
+                            (fun () -> client.FindOpenIncidentAsync(ComponentId 1, CancellationToken.None) :> Task)
                         ] do
                         fake.FailNext(CachetFault.DuplicatedKey key)
                         let! e = failure CachetApiErrorKind.MalformedResponse call
@@ -169,7 +172,7 @@ let tests =
 
                     let! e =
                         failure CachetApiErrorKind.MalformedResponse (fun () ->
-                            client.GetComponentAsync(1, CancellationToken.None))
+                            client.GetComponentAsync(ComponentId 1, CancellationToken.None))
 
                     Expect.stringContains e.Message "not UTF-8" "says why"
                     Expect.equal e.StatusCode (Nullable 200) "status"
@@ -206,10 +209,10 @@ let tests =
             <| fun fake client ->
                 task {
                     answerNext fake """{"data":{"id":"1","name":"api","status":3.0,"enabled":"0","link":""}}"""
-                    let! lenient = client.GetComponentAsync(1, CancellationToken.None)
+                    let! lenient = client.GetComponentAsync(ComponentId 1, CancellationToken.None)
                     Expect.equal lenient (CachetComponent(1, "api", 3, false, "")) "read"
                     answerNext fake """{"data":{"id":" 1 ","name":"api","status":"2","enabled":1,"link":""}}"""
-                    let! spaced = client.GetComponentAsync(1, CancellationToken.None)
+                    let! spaced = client.GetComponentAsync(ComponentId 1, CancellationToken.None)
                     Expect.equal (spaced.Id, spaced.Status) (1, 2) "trimmed numeric strings"
 
                     for status in [ "2.5"; "\"2.5\""; "4294967296"; "\"1x\""; "true"; "1e400"; "\"\"" ] do
@@ -217,7 +220,7 @@ let tests =
 
                         let! _ =
                             failure CachetApiErrorKind.MalformedResponse (fun () ->
-                                client.GetComponentAsync(1, CancellationToken.None))
+                                client.GetComponentAsync(ComponentId 1, CancellationToken.None))
 
                         ()
                 }

@@ -9,9 +9,9 @@ open System.Threading.Tasks
 open Expecto
 open FsCheck
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-open CachetMonitor.Tests.Host.Support.CachetClientSupport
+open CachetMonitor.Tests.Support.CachetClientSupport
 
 /// The bodies of the logged requests with this method and path.
 let private bodiesOf (fake: FakeCachet) httpMethod path =
@@ -26,7 +26,7 @@ let private resolvePrivateIncident (fake: FakeCachet) (client: CachetClient) =
         let i = fake.AddIncident("api is unavailable", 1, visible = false)
 
         let! resolved =
-            client.ResolveIncidentAsync(i.Id, "api is operational", false, CancellationToken.None)
+            client.ResolveIncidentAsync(IncidentId(i.Id), "api is operational", false, CancellationToken.None)
 
         Expect.isTrue resolved "resolved"
         let after = incidentOf fake i.Id
@@ -45,15 +45,15 @@ let private reads =
                     let c =
                         fake.AddComponent("api", 3, enabled = false, link = "http://api.local/health")
 
-                    let! got = client.GetComponentAsync(c.Id, CancellationToken.None)
+                    let! got = client.GetComponentAsync(ComponentId(c.Id), CancellationToken.None)
                     Expect.equal got (CachetComponent(c.Id, "api", 3, false, "http://api.local/health")) "component"
                 }
             clientTest "every call sends the token and Accept: application/json"
             <| fun fake client ->
                 task {
                     fake.AddComponent "api" |> ignore
-                    let! _ = client.GetComponentAsync(1, CancellationToken.None)
-                    do! client.SetComponentStatusAsync(1, 2, CancellationToken.None)
+                    let! _ = client.GetComponentAsync(ComponentId 1, CancellationToken.None)
+                    do! client.SetComponentStatusAsync(ComponentId 1, 2, CancellationToken.None)
 
                     for r in fake.Requests do
                         Expect.equal (r.Header "X-Cachet-Token" |> Option.ofObj) (Some token) "token"
@@ -63,7 +63,7 @@ let private reads =
             <| fun fake client ->
                 task {
                     let m = fake.AddMetric("latency", "ms", threshold = 3)
-                    let! got = client.GetMetricAsync(m.Id, CancellationToken.None)
+                    let! got = client.GetMetricAsync(MetricId(m.Id), CancellationToken.None)
                     Expect.equal got (CachetMetric(m.Id, "latency", "ms", 3)) "metric"
                 }
             clientTest "FindOpenIncidentAsync picks the newest unresolved incident of the component, visible or not"
@@ -74,7 +74,7 @@ let private reads =
                     fake.AddIncident("newest open", 2, componentId = 1, visible = false) |> ignore
                     fake.AddIncident("newest fixed", 4, componentId = 1) |> ignore
                     fake.AddIncident("other component", 1, componentId = 2) |> ignore
-                    let! found = client.FindOpenIncidentAsync(1, CancellationToken.None)
+                    let! found = client.FindOpenIncidentAsync(ComponentId 1, CancellationToken.None)
 
                     match found with
                     | null -> failtest "expected incident 3"
@@ -94,7 +94,7 @@ let private reads =
                         + """{"id":5,"name":"d","status":1,"component_id":1,"visible":1,"message":""}]}"""
 
                     fake.FailNext(CachetFault.Raw(200, body, "application/json"))
-                    let! found = client.FindOpenIncidentAsync(1, CancellationToken.None)
+                    let! found = client.FindOpenIncidentAsync(ComponentId 1, CancellationToken.None)
 
                     match found with
                     | null -> failtest "expected incident 9"
@@ -104,7 +104,7 @@ let private reads =
             <| fun fake client ->
                 task {
                     fake.AddIncident("fixed", 4, componentId = 1) |> ignore
-                    let! found = client.FindOpenIncidentAsync(1, CancellationToken.None)
+                    let! found = client.FindOpenIncidentAsync(ComponentId 1, CancellationToken.None)
                     Expect.isNull found "none open"
                 }
             clientTest "ListComponentsAsync follows the pages and yields every component, disabled ones too"
@@ -162,7 +162,7 @@ let private writes =
             <| fun fake client ->
                 task {
                     let c = fake.AddComponent("api", 1, enabled = false)
-                    do! client.SetComponentStatusAsync(c.Id, 4, CancellationToken.None)
+                    do! client.SetComponentStatusAsync(ComponentId(c.Id), 4, CancellationToken.None)
                     Expect.equal (componentOf fake c.Id).Status 4 "status"
                     Expect.isFalse (componentOf fake c.Id).Enabled "nothing else changed"
                     Expect.equal (bodiesOf fake "PUT" $"/components/{c.Id}") [ """{"status":4}""" ] "body"
@@ -182,14 +182,14 @@ let private writes =
                         client.CreateIncidentAsync(
                             "api is unavailable",
                             "HTTP 503",
-                            c.Id,
+                            ComponentId(c.Id),
                             4,
                             false,
                             CancellationToken.None
                         )
 
-                    Expect.equal id 2 "new id"
-                    let incident = incidentOf fake id
+                    Expect.equal id (IncidentId 2) "new id"
+                    let incident = incidentOf fake id.Value
 
                     Expect.equal
                         (incident.Name, incident.Message, incident.Status)
@@ -214,10 +214,10 @@ let private writes =
 
                     do!
                         client.UpdateIncidentAsync(
-                            i.Id,
+                            IncidentId(i.Id),
                             "api is unavailable",
                             "HTTP 503",
-                            1,
+                            ComponentId 1,
                             4,
                             true,
                             CancellationToken.None
@@ -243,10 +243,10 @@ let private writes =
 
                     do!
                         client.UpdateIncidentAsync(
-                            i.Id,
+                            IncidentId(i.Id),
                             "api is unavailable",
                             "HTTP 503",
-                            c.Id,
+                            ComponentId(c.Id),
                             4,
                             false,
                             CancellationToken.None
@@ -292,7 +292,8 @@ let private writes =
                                 fake.RemoveIncident i.Id |> ignore
 
                                 let! resolved =
-                                    (clientOf fake).ResolveIncidentAsync(i.Id, "ok", true, CancellationToken.None)
+                                    (clientOf fake)
+                                        .ResolveIncidentAsync(IncidentId(i.Id), "ok", true, CancellationToken.None)
 
                                 Expect.isFalse resolved $"{version}"
                             })
@@ -302,7 +303,15 @@ let private writes =
                 task {
                     let! e =
                         failure CachetApiErrorKind.NotFound (fun () ->
-                            client.UpdateIncidentAsync(5, "n", "m", 1, 4, true, CancellationToken.None))
+                            client.UpdateIncidentAsync(
+                                IncidentId 5,
+                                "n",
+                                "m",
+                                ComponentId 1,
+                                4,
+                                true,
+                                CancellationToken.None
+                            ))
 
                     Expect.stringStarts e.Message "incident 5 not found" "message"
                 }
@@ -311,7 +320,14 @@ let private writes =
                 task {
                     let m = fake.AddMetric "latency"
                     let at = DateTimeOffset(2026, 1, 31, 12, 0, 10, TimeSpan.Zero)
-                    do! client.PushMetricPointAsync(m.Id, 8.5e-05, at.ToUnixTimeSeconds(), CancellationToken.None)
+
+                    do!
+                        client.PushMetricPointAsync(
+                            MetricId(m.Id),
+                            8.5e-05,
+                            at.ToUnixTimeSeconds(),
+                            CancellationToken.None
+                        )
 
                     Expect.equal
                         (bodiesOf fake "POST" $"/metrics/{m.Id}/points")
@@ -340,7 +356,7 @@ let private errors =
 
                     let! e =
                         failure CachetApiErrorKind.Unauthorized (fun () ->
-                            (clientOf fake).SetComponentStatusAsync(1, 2, CancellationToken.None))
+                            (clientOf fake).SetComponentStatusAsync(ComponentId 1, 2, CancellationToken.None))
 
                     Expect.stringStarts e.Message "Cachet rejected the API token" "message"
                     Expect.equal e.StatusCode (Nullable 401) "status"
@@ -351,7 +367,7 @@ let private errors =
                 task {
                     let! e =
                         failure CachetApiErrorKind.NotFound (fun () ->
-                            client.GetComponentAsync(7, CancellationToken.None))
+                            client.GetComponentAsync(ComponentId 7, CancellationToken.None))
 
                     Expect.equal
                         e.Message
@@ -365,7 +381,7 @@ let private errors =
                 task {
                     let! e =
                         failure CachetApiErrorKind.BadRequest (fun () ->
-                            client.CreateIncidentAsync(" ", "m", 1, 4, true, CancellationToken.None))
+                            client.CreateIncidentAsync(" ", "m", ComponentId 1, 4, true, CancellationToken.None))
 
                     Expect.stringContains e.Message "The name field is required." "details"
                     Expect.equal e.StatusCode (Nullable 400) "status"
@@ -518,14 +534,14 @@ let private errors =
 
                     let! shape =
                         failure CachetApiErrorKind.MalformedResponse (fun () ->
-                            client.GetComponentAsync(1, CancellationToken.None))
+                            client.GetComponentAsync(ComponentId 1, CancellationToken.None))
 
                     Expect.stringContains shape.Message "component" "names what was expected"
                     fake.FailNext(CachetFault.Raw(200, """{"data":{"id":"x"}}""", "application/json"))
 
                     let! _ =
                         failure CachetApiErrorKind.MalformedResponse (fun () ->
-                            client.CreateIncidentAsync("n", "m", 1, 4, true, CancellationToken.None))
+                            client.CreateIncidentAsync("n", "m", ComponentId 1, 4, true, CancellationToken.None))
 
                     ()
                 }
@@ -563,7 +579,13 @@ let private errors =
                                 let! outcome =
                                     task {
                                         try
-                                            do! client.SetComponentStatusAsync(1, 2, CancellationToken.None)
+                                            do!
+                                                client.SetComponentStatusAsync(
+                                                    ComponentId 1,
+                                                    2,
+                                                    CancellationToken.None
+                                                )
+
                                             return None
                                         with e ->
                                             return Some e

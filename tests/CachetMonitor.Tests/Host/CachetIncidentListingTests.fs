@@ -9,11 +9,12 @@ open System.Threading.Tasks
 open Microsoft.Extensions.Logging.Abstractions
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Host.Observability
 open CachetMonitor.Host.Scheduling
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
-open CachetMonitor.Tests.Host.Support.CachetClientSupport
+open CachetMonitor.Tests.Support.CachetClientSupport
 
 let private none = CancellationToken.None
 
@@ -44,12 +45,15 @@ let private tagging =
             <| fun fake client ->
                 task {
                     fake.AddComponent "api" |> ignore
-                    let! id = client.CreateIncidentAsync("api down", "m", 1, 4, false, "cm/prod-1", none)
+
+                    let! id =
+                        client.CreateIncidentAsync("api down", "m", ComponentId 1, 4, false, "cm/prod-1", none)
+
                     let sent = JsonDocument.Parse((fake.Requests |> Seq.last).Body).RootElement
                     Expect.equal ((at "meta" sent).GetRawText()) """{"cachet_monitor":"cm/prod-1"}""" "meta sent"
-                    let row = (incidentOf fake id).Meta |> Seq.exactlyOne
+                    let row = (incidentOf fake id.Value).Meta |> Seq.exactlyOne
                     Expect.equal (row.Key, row.Value) ("cachet_monitor", "\"cm/prod-1\"") "stored as Cachet's meta row"
-                    let! found = client.FindOpenIncidentAsync(1, none)
+                    let! found = client.FindOpenIncidentAsync(ComponentId 1, none)
 
                     Expect.equal
                         (found |> Option.ofObj |> Option.map (fun i -> i.MonitorTag, i.Visible))
@@ -59,12 +63,12 @@ let private tagging =
             clientTest "the untagged create sends no meta and its incident has no tag"
             <| fun fake client ->
                 task {
-                    let! id = client.CreateIncidentAsync("x", "m", 1, 4, true, none)
+                    let! id = client.CreateIncidentAsync("x", "m", ComponentId 1, 4, true, none)
                     let sent = JsonDocument.Parse((fake.Requests |> Seq.last).Body).RootElement
                     Expect.isFalse (sent.TryGetProperty "meta" |> fst) "no meta key"
-                    Expect.isEmpty (incidentOf fake id).Meta "no rows"
-                    let! listed = client.ListUnresolvedIncidentsAsync(1, none)
-                    Expect.equal (summary listed) [ id, 1, 1, None ] "untagged"
+                    Expect.isEmpty (incidentOf fake id.Value).Meta "no rows"
+                    let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
+                    Expect.equal (summary listed) [ id.Value, 1, 1, None ] "untagged"
                 }
             clientTest "a tag Cachet would not keep as sent is refused before anything is sent"
             <| fun fake client ->
@@ -73,7 +77,7 @@ let private tagging =
                         let! outcome =
                             task {
                                 try
-                                    let! _ = client.CreateIncidentAsync("x", "m", 1, 4, true, tag, none)
+                                    let! _ = client.CreateIncidentAsync("x", "m", ComponentId 1, 4, true, tag, none)
                                     return "created"
                                 with :? ArgumentException ->
                                     return "refused"
@@ -111,7 +115,7 @@ let private tagging =
                         CachetFault.Raw(200, "{\"data\":[" + String.Join(",", body) + "]}", "application/json")
                     )
 
-                    let! listed = client.ListUnresolvedIncidentsAsync(1, none)
+                    let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
 
                     Expect.equal
                         (listed |> Seq.map (fun i -> i.Id, Option.ofObj i.MonitorTag) |> List.ofSeq)
@@ -133,9 +137,9 @@ let private tagging =
                 "against 2.3 a tagged create works and the incident has no tag (2.3 keeps no incident meta)"
             <| fun _ client ->
                 task {
-                    let! id = client.CreateIncidentAsync("x", "m", 1, 4, true, "cm", none)
-                    let! listed = client.ListUnresolvedIncidentsAsync(1, none)
-                    Expect.equal (summary listed) [ id, 1, 1, None ] "listed, untagged"
+                    let! id = client.CreateIncidentAsync("x", "m", ComponentId 1, 4, true, "cm", none)
+                    let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
+                    Expect.equal (summary listed) [ id.Value, 1, 1, None ] "listed, untagged"
                 }
         ]
 
@@ -154,7 +158,7 @@ let private perComponent =
                     fake.AddIncident("other component", 1, componentId = 2) |> ignore
                     fake.AddIncident("private", 3, componentId = 1, visible = false) |> ignore
                     fake.AddIncident("reserved status 0", 0, componentId = 1) |> ignore
-                    let! listed = client.ListUnresolvedIncidentsAsync(1, none)
+                    let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
 
                     Expect.equal
                         (summary listed)
@@ -172,7 +176,7 @@ let private perComponent =
             <| fun fake client ->
                 task {
                     addIncidents fake 1 150 (fun n -> if n = 5 || n = 120 || n = 149 then 2 else 4)
-                    let! listed = client.ListUnresolvedIncidentsAsync(1, none)
+                    let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
                     Expect.equal (listed |> Seq.map _.Id |> List.ofSeq) [ 149; 120; 5 ] "the old one too"
 
                     Expect.equal
@@ -183,7 +187,7 @@ let private perComponent =
                         ]
                         "two calls"
 
-                    let! newest = client.FindOpenIncidentAsync(1, none)
+                    let! newest = client.FindOpenIncidentAsync(ComponentId 1, none)
 
                     Expect.equal
                         (newest |> Option.ofObj |> Option.map _.Id)
@@ -195,7 +199,7 @@ let private perComponent =
             <| fun fake client ->
                 task {
                     addIncidents fake 1 1001 (fun n -> if n = 1 then 1 else 4)
-                    let! listed = client.ListUnresolvedIncidentsAsync(1, none)
+                    let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
                     Expect.isEmpty listed "beyond the bound"
                     Expect.equal (listQueries fake).Length 2 "and no further call"
                 }
@@ -210,7 +214,7 @@ let private perComponent =
                         )
                     )
 
-                    let! listed = client.ListUnresolvedIncidentsAsync(1, none)
+                    let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
                     Expect.equal (listed |> Seq.map _.Id |> List.ofSeq) [ 3 ] "read"
                     Expect.equal (listQueries fake).Length 1 "one call"
                 }
@@ -294,13 +298,13 @@ let private wrappers =
         [
             testTask "a dry run has nothing unresolved, as a complete list" {
                 let dry: ICachetApi = DryRunCachet(NullLogger<DryRunCachet>.Instance)
-                let! one = dry.ListUnresolvedIncidentsAsync(1, none)
+                let! one = dry.ListUnresolvedIncidentsAsync(ComponentId 1, none)
                 let! all = dry.ListAllUnresolvedIncidentsAsync none
                 Expect.isEmpty one "per component"
                 Expect.isNotNull all "complete"
                 Expect.isEmpty all "nothing"
-                let! id = dry.CreateIncidentAsync("x", "m", 1, 4, true, "cm", none)
-                Expect.isLessThan id 0 "a made-up id"
+                let! id = dry.CreateIncidentAsync("x", "m", ComponentId 1, 4, true, "cm", none)
+                Expect.isLessThan (id: IncidentId).Value 0 "a made-up id"
             }
             testTask "the switchable API forwards the new members to the current one" {
                 let switchable: ICachetApi =
@@ -321,8 +325,8 @@ let private wrappers =
                         )
 
                     let counting: ICachetApi = InstrumentedCachetApi(client, metrics)
-                    let! _ = counting.CreateIncidentAsync("x", "m", 1, 4, true, "cm", none)
-                    let! _ = counting.ListUnresolvedIncidentsAsync(1, none)
+                    let! _ = counting.CreateIncidentAsync("x", "m", ComponentId 1, 4, true, "cm", none)
+                    let! _ = counting.ListUnresolvedIncidentsAsync(ComponentId 1, none)
                     let! _ = counting.ListAllUnresolvedIncidentsAsync none
                     let! created = counted metrics "create_incident"
                     let! one = counted metrics "list_unresolved_incidents"

@@ -4,7 +4,8 @@ open System
 open System.IO
 open Expecto
 open CachetMonitor.Host.Cli
-open CachetMonitor.Tests.Host.MonitorProcess
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support
 
 let private parse (args: string list) =
     let struct (parsed, error) = CliArguments.Parse(Array.ofList args)

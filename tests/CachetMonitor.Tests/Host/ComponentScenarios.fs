@@ -7,8 +7,8 @@ open System.IO
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.ScenarioSupport
 
 let private token = "component-token-0001"
 let private SIGHUP = 1

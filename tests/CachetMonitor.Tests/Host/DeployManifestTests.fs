@@ -8,7 +8,7 @@ open Expecto
 open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 open CachetMonitor.Host.Cli
-open CachetMonitor.Tests.Host
+open CachetMonitor.Tests.Support
 
 let private kubernetesDir = RepoFiles.path "deploy/kubernetes"
 

@@ -9,8 +9,9 @@ open System.Text.Json
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.RepoFiles
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.RepoFiles
+open CachetMonitor.Tests.Support
 
 /// One Dockerfile instruction: its keyword (upper case) and the rest of the line, continuations joined.
 type Instruction = { Keyword: string; Arguments: string }

@@ -6,8 +6,9 @@ open System
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.ScenarioSupport
+open CachetMonitor.Tests.Support
 
 let private token = "e2e-secret-token-4711"
 

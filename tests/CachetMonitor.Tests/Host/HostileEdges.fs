@@ -7,8 +7,9 @@ open System.IO
 open System.Text
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.ScenarioSupport
+open CachetMonitor.Tests.Support
 
 /// Lines of the output that contain `text`.
 let private linesWith (text: string) (output: string) =
@@ -262,9 +263,10 @@ let private webhookDrops =
         let metrics =
             CachetMonitor.Host.Observability.MonitorMetrics(
                 Lazy<CachetMonitor.Host.Scheduling.MonitorSet>(fun () -> CachetMonitor.Host.Scheduling.MonitorSet []),
-                Lazy<CachetMonitor.Host.Cachet.ComponentSet>(fun () -> CachetMonitor.Host.Cachet.ComponentSet []),
+                Lazy<CachetMonitor.Host.Cachet.Sync.ComponentSet>(fun () ->
+                    CachetMonitor.Host.Cachet.Sync.ComponentSet []),
                 CachetMonitor.Host.Scheduling.CheckStatistics(),
-                CachetMonitor.Host.Cachet.SyncCounters(),
+                CachetMonitor.Host.Cachet.Sync.SyncCounters(),
                 null,
                 sender
             )
@@ -350,7 +352,7 @@ let tests =
                     CachetMonitor.Host.Configuration.ConfigLoader.Load(dir.Write("config.yml", yaml), fun _ -> null)
 
                 Expect.isTrue loaded.IsValid $"the config is valid: {loaded.Errors}"
-                let redactor = CachetMonitor.Host.Observability.SecretRedactor()
+                let redactor = CachetMonitor.Host.Secrets.SecretRedactor()
                 redactor.Add loaded.Masked
 
                 let shown =

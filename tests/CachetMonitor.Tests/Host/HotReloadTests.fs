@@ -6,7 +6,8 @@ open System.IO
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Tests.Host.MonitorProcess
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support
 
 let private seconds (s: float) = TimeSpan.FromSeconds s
 let private SIGHUP = 1

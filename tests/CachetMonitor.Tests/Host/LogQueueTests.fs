@@ -11,6 +11,7 @@ open Expecto
 open Microsoft.Extensions.DependencyInjection
 open Microsoft.Extensions.Logging
 open CachetMonitor.Host.Observability
+open CachetMonitor.Host.Secrets
 open CachetMonitor.Tests.Host.SchedulerTests.Harness
 
 /// An output whose writes block until `Release` (or fail with `Refuse`), keeping what was written.

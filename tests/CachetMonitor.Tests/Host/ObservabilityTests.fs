@@ -6,7 +6,8 @@ open System.Net.Http
 open Expecto
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Observability
-open CachetMonitor.Tests.Host.MonitorProcess
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support
 
 let private seconds (s: float) = TimeSpan.FromSeconds s
 

@@ -9,8 +9,8 @@ open System.IO.Compression
 open System.Xml.Linq
 open Expecto
 open CachetMonitor.Tests.Domain
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.RepoFiles
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.RepoFiles
 
 let private seconds (s: float) = TimeSpan.FromSeconds s
 

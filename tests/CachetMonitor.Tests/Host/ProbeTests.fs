@@ -13,7 +13,7 @@ open Expecto
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Probing
-open CachetMonitor.Tests.Host.MonitorProcess
+open CachetMonitor.Tests.Support.MonitorProcess
 
 /// An endpoint parsed from a minimal config, as a user would write it.
 let endpointFor (url: string) (extra: string list) =

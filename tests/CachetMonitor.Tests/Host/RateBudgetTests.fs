@@ -7,9 +7,10 @@ open System.Threading
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.ScenarioSupport
 
 /// A clock that moves only when told, with timers that fire when it passes their time.
 type private ManualClock(start: DateTimeOffset) =
@@ -183,12 +184,13 @@ let private daemon =
 
 let private coalescedOnMetrics =
     testTask "points averaged while the budget is short are counted in /metrics" {
-        let counters = CachetMonitor.Host.Cachet.SyncCounters()
+        let counters = CachetMonitor.Host.Cachet.Sync.SyncCounters()
 
         let metrics =
             CachetMonitor.Host.Observability.MonitorMetrics(
                 Lazy<CachetMonitor.Host.Scheduling.MonitorSet>(fun () -> CachetMonitor.Host.Scheduling.MonitorSet []),
-                Lazy<CachetMonitor.Host.Cachet.ComponentSet>(fun () -> CachetMonitor.Host.Cachet.ComponentSet []),
+                Lazy<CachetMonitor.Host.Cachet.Sync.ComponentSet>(fun () ->
+                    CachetMonitor.Host.Cachet.Sync.ComponentSet []),
                 CachetMonitor.Host.Scheduling.CheckStatistics(),
                 counters,
                 null,

@@ -14,7 +14,8 @@ open Microsoft.Extensions.Logging
 open Microsoft.Extensions.Logging.Abstractions
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Host.Scheduling
 open CachetMonitor.Tests.Host.FakeCachetTests.Wire
 open CachetMonitor.Tests.Host.SchedulerTests.Harness
@@ -112,27 +113,33 @@ type ScriptedCachet(inner: ICachetApi option) =
             Task.FromResult true
 
     interface ICachetApi with
-        member this.GetComponentAsync(id, ct) =
+        member this.GetComponentAsync(typed: ComponentId, ct) =
+            let id = typed.Value
+
             this.Run(
                 ReadComponent id,
                 match inner with
-                | Some api -> fun () -> api.GetComponentAsync(id, ct)
+                | Some api -> fun () -> api.GetComponentAsync(typed, ct)
                 | None -> fun () -> Task.FromResult(CachetComponent(id, $"component {id}", this.StatusOf id, true, ""))
             )
 
-        member this.GetMetricAsync(id, ct) =
+        member this.GetMetricAsync(typed: MetricId, ct) =
+            let id = typed.Value
+
             this.Run(
                 ReadMetric id,
                 match inner with
-                | Some api -> fun () -> api.GetMetricAsync(id, ct)
+                | Some api -> fun () -> api.GetMetricAsync(typed, ct)
                 | None -> fun () -> Task.FromResult(CachetMetric(id, $"metric {id}", "ms", 5))
             )
 
-        member this.FindOpenIncidentAsync(componentId, ct) =
+        member this.FindOpenIncidentAsync(typed: ComponentId, ct) =
+            let componentId = typed.Value
+
             this.Run(
                 FindOpen componentId,
                 match inner with
-                | Some api -> fun () -> api.FindOpenIncidentAsync(componentId, ct)
+                | Some api -> fun () -> api.FindOpenIncidentAsync(typed, ct)
                 | None ->
                     this.Memory(fun () ->
                         incidents
@@ -142,61 +149,59 @@ type ScriptedCachet(inner: ICachetApi option) =
                         |> Option.toObj)
             )
 
-        member this.SetComponentStatusAsync(componentId, status, ct) =
+        member this.SetComponentStatusAsync(typed: ComponentId, status, ct) =
+            let componentId = typed.Value
+
             this.Run(
                 SetStatus(componentId, status),
                 match inner with
                 | Some api ->
                     fun () ->
                         task {
-                            do! api.SetComponentStatusAsync(componentId, status, ct)
+                            do! api.SetComponentStatusAsync(typed, status, ct)
                             return true
                         }
                 | None -> this.Memory(fun () -> statuses[componentId] <- status)
             )
 
-        member this.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct) =
+        member this.CreateIncidentAsync(name, message, typed: ComponentId, componentStatus, visible, ct) =
+            let componentId = typed.Value
+
             this.Run(
                 Create(componentId, componentStatus),
                 match inner with
-                | Some api ->
-                    fun () -> api.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct)
+                | Some api -> fun () -> api.CreateIncidentAsync(name, message, typed, componentStatus, visible, ct)
                 | None ->
                     this.Memory(fun () ->
                         let id = incidents.Count + 1
                         incidents.Add(CachetIncident(id, name, 1, componentId, visible, message))
                         statuses[componentId] <- componentStatus
-                        id)
+                        IncidentId id)
             )
 
-        member this.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct) =
+        member this.UpdateIncidentAsync(typed: IncidentId, name, message, componentId, componentStatus, visible, ct) =
+            let incidentId = typed.Value
+
             this.Run(
                 Update(incidentId, componentStatus),
                 match inner with
                 | Some api ->
                     fun () ->
                         task {
-                            do!
-                                api.UpdateIncidentAsync(
-                                    incidentId,
-                                    name,
-                                    message,
-                                    componentId,
-                                    componentStatus,
-                                    visible,
-                                    ct
-                                )
+                            do! api.UpdateIncidentAsync(typed, name, message, componentId, componentStatus, visible, ct)
 
                             return true
                         }
                 | None -> this.Memory(fun () -> ())
             )
 
-        member this.ResolveIncidentAsync(incidentId, message, visible, ct) =
+        member this.ResolveIncidentAsync(typed: IncidentId, message, visible, ct) =
+            let incidentId = typed.Value
+
             this.Run(
                 Resolve incidentId,
                 match inner with
-                | Some api -> fun () -> api.ResolveIncidentAsync(incidentId, message, visible, ct)
+                | Some api -> fun () -> api.ResolveIncidentAsync(typed, message, visible, ct)
                 | None ->
                     this.Memory(fun () ->
                         match incidents |> Seq.tryFindIndex (fun i -> i.Id = incidentId) with
@@ -207,14 +212,16 @@ type ScriptedCachet(inner: ICachetApi option) =
                         | None -> false)
             )
 
-        member this.PushMetricPointAsync(metricId, value, unixSeconds, ct) =
+        member this.PushMetricPointAsync(typed: MetricId, value, unixSeconds, ct) =
+            let metricId = typed.Value
+
             this.Run(
                 Push(metricId, value, unixSeconds),
                 match inner with
                 | Some api ->
                     fun () ->
                         task {
-                            do! api.PushMetricPointAsync(metricId, value, unixSeconds, ct)
+                            do! api.PushMetricPointAsync(typed, value, unixSeconds, ct)
                             return true
                         }
                 | None -> this.Memory(fun () -> ())

@@ -9,11 +9,12 @@ open Expecto
 open CachetMonitor.Tests.Support.ComponentHarness
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Host.Scheduling
 open CachetMonitor.Host.Webhooks
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.ScenarioSupport
 
 let private token = "cachet-faults-token-31d7"
 

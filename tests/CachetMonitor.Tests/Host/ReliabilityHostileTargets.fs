@@ -10,8 +10,8 @@ open Expecto
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Probing
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.ScenarioSupport
 
 let private regexExpectation (pattern: string) =
     [ "expectation:"; "  - type: REGEX"; $"    regex: '{pattern}'" ]

@@ -7,8 +7,9 @@ open System.IO
 open System.Threading.Tasks
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.ScenarioSupport
+open CachetMonitor.Tests.Support
 
 let private token = "process-token-6b0e2d"
 

@@ -5,9 +5,10 @@ open System.Threading.Tasks
 open Expecto
 open FsCheck
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
-open CachetMonitor.Tests.Host.MonitorProcess
-open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
+open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support.ScenarioSupport
 
 let private now = DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero)
 

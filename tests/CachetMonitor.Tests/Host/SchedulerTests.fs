@@ -18,7 +18,8 @@ open Microsoft.Extensions.Logging.Abstractions
 open Microsoft.Extensions.Time.Testing
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Host.Probing
 open CachetMonitor.Host.Scheduling
 open CachetMonitor.Host.Webhooks

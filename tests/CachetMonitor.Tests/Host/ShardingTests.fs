@@ -6,7 +6,7 @@ open Expecto
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Cli
-open CachetMonitor.Tests.Host.MonitorProcess
+open CachetMonitor.Tests.Support.MonitorProcess
 
 let private parse (args: string list) =
     let struct (parsed, error) = CliArguments.Parse(Array.ofList args)

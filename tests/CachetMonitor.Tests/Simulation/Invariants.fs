@@ -3,7 +3,7 @@ namespace CachetMonitor.Tests.Simulation
 open System
 open System.Collections.Generic
 open CachetMonitor.Domain
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Sync
 
 /// A moment a process told syncs to stop writing: every component when the Cachet instance (or token) changed,
 /// or one component's retiring sync when the component came back in the config (ComponentSet.Reconfigure).

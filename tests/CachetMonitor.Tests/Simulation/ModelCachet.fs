@@ -3,7 +3,7 @@ namespace CachetMonitor.Tests.Simulation
 open System
 open System.Collections.Generic
 open System.Threading.Tasks
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 
 /// Who made an incident: the monitor (through the API, by the process alive then) or a person (in the dashboard).
 type Author =
@@ -475,7 +475,9 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
     member _.PersonSetsStatus(componentId: int, status: int) = statuses[componentId] <- status
 
     interface ICachetApi with
-        member this.GetComponentAsync(id, _) =
+        member this.GetComponentAsync(typed: ComponentId, _) =
+            let id = typed.Value
+
             this.Call(
                 GetComponent id,
                 fun () ->
@@ -484,7 +486,9 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                     | _ -> Error(notFound $"component {id}")
             )
 
-        member this.GetMetricAsync(id, _) =
+        member this.GetMetricAsync(typed: MetricId, _) =
+            let id = typed.Value
+
             this.Call(
                 GetMetric id,
                 fun () ->
@@ -494,7 +498,9 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                         Error(notFound $"metric {id}")
             )
 
-        member this.FindOpenIncidentAsync(componentId, _) =
+        member this.FindOpenIncidentAsync(typed: ComponentId, _) =
+            let componentId = typed.Value
+
             this.Call<CachetIncident | null>(
                 GetIncidents componentId,
                 fun () ->
@@ -502,7 +508,8 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                     Ok(if found.Count = 0 then null else found[0])
             )
 
-        member this.ListUnresolvedIncidentsAsync(componentId, _) =
+        member this.ListUnresolvedIncidentsAsync(typed: ComponentId, _) =
+            let componentId = typed.Value
             this.Call(GetIncidents componentId, (fun () -> Ok(unresolved (fun i -> i.ComponentId = componentId))))
 
         member this.ListAllUnresolvedIncidentsAsync(_) =
@@ -514,7 +521,9 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
             else
                 Task.FromResult null
 
-        member this.SetComponentStatusAsync(componentId, status, _) =
+        member this.SetComponentStatusAsync(typed: ComponentId, status, _) =
+            let componentId = typed.Value
+
             this.Call(
                 PutStatus(componentId, status),
                 fun () ->
@@ -531,7 +540,8 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
         member this.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct) =
             (this :> ICachetApi).CreateIncidentAsync(name, message, componentId, componentStatus, visible, null, ct)
 
-        member this.CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, _) =
+        member this.CreateIncidentAsync(name, message, typed: ComponentId, componentStatus, visible, tag, _) =
+            let componentId = typed.Value
             let tag = Option.ofObj tag
             let caller = loop.Incarnation
 
@@ -547,10 +557,13 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                             statuses[componentId] <- componentStatus
 
                         checkDuplicates componentId
-                        Ok id
+                        Ok(IncidentId id)
             )
 
-        member this.UpdateIncidentAsync(incidentId, _, message, componentId, _, _, _) =
+        member this.UpdateIncidentAsync(typed: IncidentId, _, message, typedComponent: ComponentId, _, _, _) =
+            let incidentId = typed.Value
+            let componentId = typedComponent.Value
+
             this.Call(
                 PostUpdate(componentId, incidentId),
                 fun () ->
@@ -566,7 +579,9 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
             )
             :> Task
 
-        member this.ResolveIncidentAsync(incidentId, message, _, _) =
+        member this.ResolveIncidentAsync(typed: IncidentId, message, _, _) =
+            let incidentId = typed.Value
+
             this.Call(
                 PostResolve incidentId,
                 fun () ->
@@ -579,7 +594,9 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                     | _ -> Ok false
             )
 
-        member this.PushMetricPointAsync(metricId, value, unixSeconds, _) =
+        member this.PushMetricPointAsync(typed: MetricId, value, unixSeconds, _) =
+            let metricId = typed.Value
+
             this.Call(
                 PostPoint(metricId, value, unixSeconds),
                 fun () ->

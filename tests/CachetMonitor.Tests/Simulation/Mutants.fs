@@ -1,7 +1,7 @@
 namespace CachetMonitor.Tests.Simulation
 
 open System.Threading.Tasks
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
 
 /// A deliberate defect planted in the monitor, to prove that the simulation's invariants can fail.
 type Mutant =

@@ -7,7 +7,8 @@ open System.Threading.Tasks
 open Microsoft.Extensions.Hosting
 open Microsoft.Extensions.Logging.Abstractions
 open CachetMonitor.Domain
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Host.Scheduling
 
 /// What one simulated run did and broke.

@@ -4,7 +4,8 @@ module CachetMonitor.Tests.Support.ComponentHarness
 open System
 open Microsoft.Extensions.Logging
 open CachetMonitor.Domain
-open CachetMonitor.Host.Cachet
+open CachetMonitor.Host.Cachet.Api
+open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Host.Scheduling
 
 /// The component of `endpoints` (all on one component_id) writing through `cachet`; webhooks go to `notify`.

@@ -1,0 +1,11 @@
+namespace CachetMonitor.Host.Cachet.Api;
+
+/// <summary>
+/// A Cachet component id: its own type, so that no other id can be passed where a component's is wanted. Written as the number
+/// (in URLs, bodies and log lines).
+/// </summary>
+/// <param name="Value">The id Cachet gives the component.</param>
+public readonly record struct ComponentId(int Value)
+{
+    public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
