@@ -47,6 +47,8 @@ module ComponentMonitor =
             Pending = None
             NextWrite = 1
             Version = 0
+            Quiet = Quiet.none
+            Held = []
         }
 
     let private has action (m: Member) = m.Policy.Actions.Contains action
@@ -55,9 +57,43 @@ module ComponentMonitor =
     let private drives (m: Member) =
         has UpdateStatus m || has CreateIncident m
 
+    /// The worst severity Cachet shows for the component now: its status, or our open incident.
+    let private shownCap (state: ComponentState) =
+        let ofStatus = Severity.ofComponentStatus state.Shown
+        let ofIncident = state.Incident |> Option.map (fun i -> i.Severity)
+
+        match ofStatus, ofIncident with
+        | Some a, Some b -> Some(if Severity.rank a >= Severity.rank b then a else b)
+        | a, b -> Option.orElse b a
+
+    /// An endpoint in maintenance counts as down only as far as Cachet already shows it, and never opens an
+    /// incident; its own debouncing goes on, so the window's end applies its current truth.
+    let private quieted (state: ComponentState) (m: Member) (s: MemberState) =
+        match s.Down with
+        | Some down when state.Quiet.Maintenance.Contains m.Name ->
+            match shownCap state with
+            | Some cap ->
+                let severity =
+                    if Severity.rank down.Severity > Severity.rank cap then
+                        cap
+                    else
+                        down.Severity
+
+                { s with
+                    Down =
+                        Some
+                            { down with
+                                Severity = severity
+                                Confirmed = false
+                            }
+                }
+            | None -> { s with Down = None }
+        | _ -> s
+
+    /// Each endpoint with its state as the component's decisions see it (in maintenance: capped).
     let private membersOf (state: ComponentState) =
         state.Plan.Members
-        |> List.map (fun m -> m, Map.tryFind m.Name state.Members |> Option.defaultValue fresh)
+        |> List.map (fun m -> m, Map.tryFind m.Name state.Members |> Option.defaultValue fresh |> quieted state m)
 
     /// The worst down severity among the endpoints `filter` keeps, with the first (in config order) that has it.
     let private lead filter (state: ComponentState) : (Member * DownReason) option =
@@ -269,7 +305,8 @@ module ComponentMonitor =
 
     /// Brings Cachet's side up to date with the endpoints' truth: status, incident (one write at a time), webhooks.
     let private reconcile (state: ComponentState) : ComponentState * ComponentCommand list =
-        if not state.Adopted then
+        // Offline, the checks' failures may be the monitor's own network: nothing is decided until it is back.
+        if not state.Adopted || state.Quiet.Offline then
             state, []
         else
             let state =
@@ -386,6 +423,10 @@ module ComponentMonitor =
                 Down = down
                 Checked = true
             }
+
+    /// The most metric points a component holds back while offline (the newest are kept).
+    [<Literal>]
+    let private MaxHeldPoints = 600
 
     let private metricOf (m: Member) verdict unixSeconds =
         let latency =
@@ -621,7 +662,22 @@ module ComponentMonitor =
                             Members = Map.add name (checkMember m.Policy s verdict) state.Members
                         }
 
-                next, metricOf m verdict unixSeconds @ commands
+                let points = metricOf m verdict unixSeconds
+
+                if state.Quiet.Offline then
+                    let held =
+                        points
+                        |> List.choose (fun command ->
+                            match command with
+                            | PushMetric point -> Some point
+                            | _ -> None)
+
+                    { next with
+                        Held = held @ next.Held |> List.truncate MaxHeldPoints
+                    },
+                    commands
+                else
+                    next, points @ commands
             | _ -> state, []
         | Adopted view -> reconcile (adopt state view)
         | Resynced(view, version) ->
@@ -675,6 +731,21 @@ module ComponentMonitor =
                 Version = state.Version + 1
             },
             []
+        | Quieted quiet ->
+            let released =
+                if quiet.Offline then
+                    []
+                else
+                    state.Held |> List.rev |> List.map PushMetric
+
+            let next, commands =
+                reconcile
+                    { state with
+                        Quiet = quiet
+                        Held = (if quiet.Offline then state.Held else [])
+                    }
+
+            next, released @ commands
         | Retired ->
             reconcile
                 { state with

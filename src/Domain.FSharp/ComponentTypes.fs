@@ -83,6 +83,48 @@ type PendingWrite =
         Stray: int option
     }
 
+/// A latency point for a metric.
+type MetricPoint =
+    {
+        MetricId: int
+        Endpoint: string
+        /// Already in the endpoint's `latency_unit`.
+        Value: float
+        UnixSeconds: int64
+    }
+
+/// Why a component's writes are held back now (quiet times); the shell feeds it whenever it changes.
+type Quiet =
+    {
+        /// Endpoints in a maintenance window or a Cachet schedule in progress: their failures may keep what Cachet
+        /// shows (and an incident already open), but never open an incident or make the status worse.
+        Maintenance: Set<string>
+        /// The monitor's own network is down: no status or incident writes, metric points held back.
+        Offline: bool
+    }
+
+/// Quiet states.
+[<RequireQualifiedAccess>]
+module Quiet =
+    /// Nothing held back.
+    let none =
+        {
+            Maintenance = Set.empty
+            Offline = false
+        }
+
+    /// A component's quiet state at `now`: its endpoints in an open window (all of them when the component is in a
+    /// Cachet schedule in progress), and whether the monitor is offline.
+    let at (windows: MaintenanceWindow list) (now: System.DateTimeOffset) scheduled offline (plan: ComponentPlan) =
+        {
+            Maintenance =
+                plan.Members
+                |> List.filter (fun m -> scheduled || not (Maintenance.openFor windows now m.Name).IsEmpty)
+                |> List.map (fun m -> m.Name)
+                |> Set.ofList
+            Offline = offline
+        }
+
 /// One component's state: its endpoints' debouncing and what this monitor knows of Cachet.
 type ComponentState =
     {
@@ -109,6 +151,9 @@ type ComponentState =
         NextWrite: int
         /// Bumped by every Cachet write decided or acknowledged: a resync read taken before a write is stale.
         Version: int
+        Quiet: Quiet
+        /// Metric points measured while offline, newest first (bounded), pushed when the monitor is back online.
+        Held: MetricPoint list
     }
 
 /// Something that happened to a component: a check, a read of Cachet, or the outcome of a write.
@@ -133,6 +178,9 @@ type ComponentEvent =
     | CachetChanged
     /// The component is no longer in the config.
     | Retired
+    /// The quiet state changed (a maintenance window or schedule opened or closed; the monitor went offline or
+    /// came back): when it ends, the endpoints' current truth is written.
+    | Quieted of Quiet
 
 /// A component status to write.
 type StatusWrite =
@@ -179,16 +227,6 @@ type IncidentResolve =
         Visible: bool
         /// The component status to set with it (`None`: leave the component alone, e.g. a stray duplicate).
         ComponentStatus: ComponentStatus option
-    }
-
-/// A latency point for a metric.
-type MetricPoint =
-    {
-        MetricId: int
-        Endpoint: string
-        /// Already in the endpoint's `latency_unit`.
-        Value: float
-        UnixSeconds: int64
     }
 
 /// Webhooks to fire for a component incident event.

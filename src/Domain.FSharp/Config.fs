@@ -169,6 +169,8 @@ type CachetSettings =
         RateLimitPerMinute: int
         /// How often statuses and unresolved incidents are re-read from Cachet (`resync_interval`, default 300 s).
         ResyncSeconds: float
+        /// Components in a Cachet schedule in progress are in maintenance (`respect_schedules`, default true).
+        RespectSchedules: bool
     }
 
 /// A webhook fired on incident events; `{title}` and `{message}` are the only placeholders.
@@ -181,6 +183,18 @@ type Webhook =
         Json: bool
     }
 
+/// The connectivity guard (`connectivity:`): tells the monitor's own network failing from its targets failing.
+type ConnectivitySettings =
+    {
+        /// Checked every `FrequencySeconds`; while every one fails the monitor is offline (no status or incident writes).
+        Urls: string list
+        FrequencySeconds: float
+        TimeoutSeconds: float
+        /// Without `Urls`: when at least this share of at least five endpoints fail within a minute, writes are held
+        /// for one more round of checks (`all_failing_threshold`; off when not set).
+        AllFailingThreshold: float option
+    }
+
 /// A whole, valid configuration.
 type Config =
     {
@@ -188,4 +202,7 @@ type Config =
         Cachet: CachetSettings
         Webhooks: Webhook list
         Messages: MessageTemplates
+        /// Planned quiet times (`maintenance:`), in config order.
+        Maintenance: MaintenanceWindow list
+        Connectivity: ConnectivitySettings option
     }

@@ -165,5 +165,62 @@ type HostInterop =
             TimeoutSeconds = timeoutSeconds
         }
 
+    /// A maintenance schedule as read from Cachet.
+    static member Schedule
+        (
+            id: int,
+            name: string,
+            status: Nullable<int>,
+            scheduledAt: Nullable<DateTimeOffset>,
+            completedAt: Nullable<DateTimeOffset>,
+            componentIds: IEnumerable<int>
+        ) : CachetSchedule =
+        {
+            Id = id
+            Name = name
+            Status = Option.ofNullable status
+            ScheduledAt = Option.ofNullable scheduledAt
+            CompletedAt = Option.ofNullable completedAt
+            ComponentIds = List.ofSeq componentIds
+        }
+
+    /// The components attached to a schedule in progress at `now`.
+    static member ScheduledComponents(schedules: IEnumerable<CachetSchedule>, now: DateTimeOffset) : IReadOnlySet<int> =
+        HashSet<int>(CachetSchedule.componentsInProgress now (List.ofSeq schedules))
+
+    /// A component's quiet state at `now` (see `Quiet.at`).
+    static member QuietAt
+        (plan: ComponentPlan, windows: MaintenanceWindow list, now: DateTimeOffset, scheduled: bool, offline: bool)
+        : Quiet =
+        Quiet.at windows now scheduled offline plan
+
+    /// The event that tells a component its quiet state changed.
+    static member Quieted(quiet: Quiet) : ComponentEvent = ComponentEvent.Quieted quiet
+
+    /// The windows open at `now` that cover the endpoint: each name with the time it closes, in config order.
+    static member OpenWindows
+        (windows: MaintenanceWindow list, now: DateTimeOffset, endpoint: string)
+        : IReadOnlyList<KeyValuePair<string, DateTimeOffset>> =
+        Maintenance.openFor windows now endpoint
+        |> List.choose (fun w ->
+            Maintenance.openUntil now w
+            |> Option.map (fun until -> KeyValuePair(w.Name, until)))
+        |> List.toArray
+        :> _
+
+    /// A plain GET of `url` within `timeoutSeconds`, shaped from an endpoint of the config: a connectivity check.
+    static member ConnectivityProbe(template: Endpoint, url: string, timeoutSeconds: float) : Endpoint =
+        { template with
+            Name = "connectivity"
+            Url = url
+            RawUrl = url
+            Method = "GET"
+            Headers = []
+            Body = None
+            Insecure = false
+            Expectations = []
+            TimeoutSeconds = timeoutSeconds
+        }
+
     /// A config error or warning for people: `path (line L, col C): message`.
     static member DescribeIssue(issue: ConfigIssue) : string = ConfigIssue.render issue

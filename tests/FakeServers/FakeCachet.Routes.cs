@@ -18,6 +18,8 @@ public sealed partial class FakeCachet
             ("GET", _ => GetIncident(id)), ("PUT", call => UpdateIncident(call, id)), ("DELETE", _ => DeleteIncident(id))),
         ["incidents", var id, "updates"] when Version == FakeCachetVersion.V24 => Methods(
             ("GET", call => ListUpdates(call, id)), ("POST", call => CreateUpdate(call, id))),
+        ["schedules"] when Version == FakeCachetVersion.V24 => Methods(("GET", ListSchedules)),
+        ["schedules", var id] when Version == FakeCachetVersion.V24 => Methods(("GET", _ => GetSchedule(id))),
         _ => null,
     };
 

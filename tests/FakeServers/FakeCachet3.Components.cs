@@ -33,6 +33,7 @@ public sealed partial class FakeCachet
             ("DELETE", call => DeleteIncident3(call, id), "incidents.delete")),
         ["incidents", var id, "updates"] => Methods3(
             ("GET", call => ListUpdates3(call, id), null), ("POST", call => CreateUpdate3(call, id), "incident-updates.manage")),
+        ["schedules"] => Methods3(("GET", ListSchedules3, null)),
         _ => null,
     };
 

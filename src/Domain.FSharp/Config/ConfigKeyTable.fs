@@ -56,6 +56,20 @@ module ConfigKeyTable =
                 Original
                 None
                 "Incident title templates."
+            optional
+                ConfigSection.Root
+                "maintenance"
+                (KeyType.ListOfSections(ConfigSection.Maintenance, 0))
+                ours
+                (Some "[]")
+                "Planned quiet times: while a window is open checks go on and metrics are pushed, but no incident is opened and no status made worse than Cachet shows (docs/quiet-times.md)."
+            optional
+                ConfigSection.Root
+                "connectivity"
+                (KeyType.SectionOf ConfigSection.Connectivity)
+                ours
+                None
+                "The connectivity guard: while the monitor's own network is down, no status or incident is written (docs/quiet-times.md)."
 
             key
                 ConfigSection.Cachet
@@ -92,6 +106,13 @@ module ConfigKeyTable =
                 ours
                 (Some "300")
                 "How often the statuses and unresolved incidents of the monitored components are re-read from Cachet (a reload keeps the running interval)."
+            optional
+                ConfigSection.Cachet
+                "respect_schedules"
+                KeyType.Flag
+                ours
+                (Some "true")
+                "Components in a Cachet schedule (planned maintenance) that is in progress are in maintenance, as in a `maintenance` window; schedules are read at start-up and with every resync (Cachet 2.4 and 3.x; 2.3 has none)."
 
             { key
                   ConfigSection.TokenProvider
@@ -333,6 +354,86 @@ module ConfigKeyTable =
                 Original
                 (Some "\"{name} is operational\"")
                 "Title for status 1."
+
+            key ConfigSection.Maintenance "name" KeyType.Text true ours "Shown in logs, `check` and `/metrics`."
+            optional
+                ConfigSection.Maintenance
+                "cron"
+                KeyType.CronText
+                ours
+                None
+                "A 5-field cron expression (minute hour day month weekday) for when the window opens; with `duration`. Either `cron` or `start` and `end`."
+            optional
+                ConfigSection.Maintenance
+                "duration"
+                (KeyType.Duration ConfigKeys.MaxWindowSeconds)
+                ours
+                None
+                "How long a `cron` window stays open (elapsed time, also across a change of daylight saving time)."
+            optional
+                ConfigSection.Maintenance
+                "timezone"
+                KeyType.TimeZoneName
+                ours
+                (Some "UTC")
+                "The time zone `cron` is read in (IANA name, e.g. `Europe/Berlin`); a time skipped by daylight saving opens the window at the end of the gap, a repeated time opens it once."
+            optional
+                ConfigSection.Maintenance
+                "start"
+                KeyType.Instant
+                ours
+                None
+                "A one-off window: when it opens (ISO 8601 with offset, e.g. `2026-12-01T02:00:00Z`); with `end`."
+            optional
+                ConfigSection.Maintenance
+                "end"
+                KeyType.Instant
+                ours
+                None
+                "When a one-off window closes (after `start`)."
+            optional
+                ConfigSection.Maintenance
+                "endpoints"
+                (KeyType.ListOf(KeyType.Text, 0))
+                ours
+                (Some "[]")
+                "The endpoints (by `name`) the window covers; empty or absent: every endpoint."
+            optional
+                ConfigSection.Maintenance
+                "maintenance_status"
+                KeyType.Flag
+                ours
+                (Some "false")
+                "Cachet 3 only: show the components of the covered endpoints as under maintenance (status 6) while the window is open (endpoints with `UPDATE_STATUS`; ignored, with a start-up warning, on Cachet 2)."
+
+            optional
+                ConfigSection.Connectivity
+                "urls"
+                (KeyType.ListOf(KeyType.UrlOf ConfigKeys.ConnectivitySchemes, 0))
+                ours
+                (Some "[]")
+                "Checked every `frequency`; while every one fails (no answer: any HTTP status counts as an answer) the monitor is offline: no status or incident writes, metric points held back, `/readyz` 503."
+            optional
+                ConfigSection.Connectivity
+                "frequency"
+                (KeyType.Seconds ConfigKeys.MaxFrequencySeconds)
+                ours
+                (Some "30")
+                "Seconds between connectivity checks."
+            optional
+                ConfigSection.Connectivity
+                "timeout"
+                (KeyType.Seconds ConfigKeys.MaxTimeoutSeconds)
+                ours
+                (Some "10")
+                "Seconds a connectivity check may take."
+            optional
+                ConfigSection.Connectivity
+                "all_failing_threshold"
+                KeyType.Fraction
+                ours
+                None
+                "A heuristic, off unless set: when at least this share (e.g. `0.9`) of at least 5 endpoints fail within one minute, status and incident writes are held for one more round of checks before they are believed."
         ]
 
     /// The keys of a section.

@@ -10,6 +10,8 @@ type ConfigSection =
     | Expectation
     | Webhook
     | Messages
+    | Maintenance
+    | Connectivity
 
 /// What a key's value must be: drives the JSON Schema and the reference docs (the readers check the same).
 [<RequireQualifiedAccess>]
@@ -43,6 +45,18 @@ type KeyType =
     /// A template with `{placeholders}`.
     | TemplateText
     | RegexText
+    /// A 5-field cron expression.
+    | CronText
+    /// A duration with units: `30m`, `2h`, `1h30m`, `90s`, `1d`.
+    | Duration of max: float
+    /// An IANA time zone name (`Europe/Berlin`).
+    | TimeZoneName
+    /// An ISO 8601 date and time with an offset (`2026-12-01T02:00:00Z`).
+    | Instant
+    /// A URL of one of the schemes.
+    | UrlOf of schemes: string list
+    /// A number in the range (inclusive at the top, exclusive at the bottom).
+    | Fraction
 
 /// Whose key it is: the original cachet-url-monitor's, or one this tool added.
 type KeyOrigin =
@@ -95,6 +109,13 @@ module ConfigKeys =
     [<Literal>]
     let MaxRateLimitPerMinute = 1_000_000
 
+    /// The longest maintenance `duration` (31 days).
+    [<Literal>]
+    let MaxWindowSeconds = 2_678_400.0
+
+    /// The URL schemes a connectivity URL may have.
+    let ConnectivitySchemes = [ "http"; "https"; "tcp"; "tls"; "dns" ]
+
     /// The `cachet.api_version` values.
     let ApiVersions = [ "auto"; "2"; "3" ]
 
@@ -121,4 +142,6 @@ module ConfigKeys =
         | ConfigSection.Endpoint -> "endpoints[]"
         | ConfigSection.Expectation -> "endpoints[].expectation[]"
         | ConfigSection.Webhook -> "webhooks[]"
+        | ConfigSection.Maintenance -> "maintenance[]"
+        | ConfigSection.Connectivity -> "connectivity"
         | ConfigSection.Messages -> "messages"

@@ -51,12 +51,19 @@ module ConfigParser =
             and! templates, _ = messages
             and! () = placeholders
 
+            and! maintenance =
+                value top "maintenance" (listOf "window" false (window lookup (endpointNames lookup sections)))
+
+            and! connectivity = optional top "connectivity" (connectivity lookup)
+
             return
                 {
                     Endpoints = endpoints |> List.map (withTitles templates)
                     Cachet = cachet
                     Webhooks = webhooks
                     Messages = templates
+                    Maintenance = maintenance
+                    Connectivity = connectivity
                 }
         }
 

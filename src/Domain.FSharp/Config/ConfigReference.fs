@@ -40,6 +40,14 @@ module ConfigReference =
         | KeyType.TokenValue -> "text, provider mapping, or provider list"
         | KeyType.TemplateText -> "template (text)"
         | KeyType.RegexText -> "regular expression"
+        | KeyType.CronText -> "cron expression (5 fields)"
+        | KeyType.Duration max -> $"duration (`30m`, `2h`, `1h30m`, `90s`, `1d`; ≤ {formatNumber (max / 86400.0)} days)"
+        | KeyType.TimeZoneName -> "IANA time zone name"
+        | KeyType.Instant -> "ISO 8601 date and time with offset"
+        | KeyType.UrlOf schemes ->
+            let listed = schemes |> List.map (fun s -> $"`{s}://`") |> String.concat ", "
+            $"URL ({listed})"
+        | KeyType.Fraction -> "number (> 0, ≤ 1)"
 
     let private cell (text: string) = text.Replace("|", "\\|")
 
@@ -81,6 +89,8 @@ module ConfigReference =
             ConfigSection.Expectation, "Expectations (`endpoints[].expectation` items)"
             ConfigSection.Webhook, "`webhooks` items"
             ConfigSection.Messages, "`messages`"
+            ConfigSection.Maintenance, "`maintenance` items"
+            ConfigSection.Connectivity, "`connectivity`"
         ]
 
     let regenerate (document: string) =

@@ -75,7 +75,23 @@ module ConfigSchema =
                     obj [ "type", arr [ str "number"; str "boolean" ] ]
                     fromEnvironment ()
                 ]
-        | KeyType.TemplateText -> obj [ "type", str "string" ]
+        | KeyType.TemplateText
+        | KeyType.CronText
+        | KeyType.TimeZoneName -> obj [ "type", str "string" ]
+        | KeyType.Duration _ -> obj [ "type", str "string"; "pattern", str @"^\s*(\d+d)?(\d+h)?(\d+m)?(\d+s)?\s*$" ]
+        | KeyType.Instant ->
+            // An offset (`Z` or `±hh:mm`) is required; YAML may also read it as a timestamp.
+            obj [ "type", str "string"; "pattern", str @"(Z|z|[+-]\d{2}:?\d{2})\s*$" ]
+        | KeyType.UrlOf schemes ->
+            let alternatives = schemes |> List.map anyCase |> String.concat "|"
+            obj [ "type", str "string"; "pattern", str ("^\\s*(" + alternatives + ")://") ]
+        | KeyType.Fraction ->
+            anyOf
+                [
+                    obj [ "type", str "number"; "exclusiveMinimum", num 0.0; "maximum", num 1.0 ]
+                    obj [ "type", str "string"; "pattern", str numberText ]
+                    fromEnvironment ()
+                ]
         | KeyType.HttpUrl ->
             // No scheme (http:// is added), or http(s).
             let http = anyCase "http"
@@ -175,6 +191,8 @@ module ConfigSchema =
         | ConfigSection.Expectation -> "expectation"
         | ConfigSection.Webhook -> "webhook"
         | ConfigSection.Messages -> "messages"
+        | ConfigSection.Maintenance -> "maintenanceWindow"
+        | ConfigSection.Connectivity -> "connectivity"
 
     /// A YAML default as JSON (`[]`, `{}`, numbers, booleans, quoted or plain text).
     let private defaultValue (text: string) : JsonNode =
@@ -244,6 +262,8 @@ module ConfigSchema =
             ConfigSection.Expectation
             ConfigSection.Webhook
             ConfigSection.Messages
+            ConfigSection.Maintenance
+            ConfigSection.Connectivity
         ]
 
     let document () : JsonNode =

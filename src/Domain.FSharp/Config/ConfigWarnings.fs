@@ -175,6 +175,39 @@ module internal ConfigWarnings =
 
         unknownKeys (Set.singleton misspeltPerformance) messages @ misspelt
 
+    /// Unknown keys, and keys a window's kind does not read.
+    let windowWarnings (window: Section) =
+        let ignoredZone =
+            match tryFind window "timezone", tryFind window "cron" with
+            | Some _, None when (tryFind window "start").IsSome ->
+                let keyNode =
+                    window.Entries
+                    |> List.pick (fun (name, keyNode, _) -> if name = "timezone" then Some keyNode else None)
+
+                [
+                    issue
+                        (child window.Path "timezone")
+                        (at keyNode)
+                        "applies to cron windows only (start and end carry their own offsets); ignored"
+                ]
+            | _ -> []
+
+        unknownKeys Set.empty window @ ignoredZone
+
+    let connectivityWarnings (c: Section) =
+        let both =
+            match tryFind c "urls", tryFind c "all_failing_threshold" with
+            | Some(:? YamlSequenceNode as urls), Some node when urls.Children.Count > 0 ->
+                [
+                    issue
+                        (child c.Path "all_failing_threshold")
+                        (at node)
+                        "is the heuristic for a config without urls; with urls it is ignored"
+                ]
+            | _ -> []
+
+        unknownKeys Set.empty c @ both
+
     /// Every warning: unknown keys (with suggestions), misspellings and old layouts accepted, values replaced by
     /// defaults. Computed whether or not the config is valid.
     let warnings lookup (top: Section) =
@@ -214,3 +247,12 @@ module internal ConfigWarnings =
         @ (match messagesSection top with
            | Some(_, Some messages) -> messageWarnings messages
            | _ -> [])
+        @ (items (tryFind top "maintenance")
+           |> List.collect (fun (i, item) ->
+               section (index "maintenance" i) (Some ConfigSection.Maintenance) item
+               |> Option.map windowWarnings
+               |> Option.defaultValue []))
+        @ (tryFind top "connectivity"
+           |> Option.bind (section "connectivity" (Some ConfigSection.Connectivity))
+           |> Option.map connectivityWarnings
+           |> Option.defaultValue [])

@@ -8,10 +8,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CachetMonitor.Host.Cli;
 
-/// <summary><c>check</c>: probes every endpoint once and prints a table (or JSON); never calls Cachet.</summary>
+/// <summary>
+/// <c>check</c>: probes every endpoint once and prints a table (or JSON); never calls Cachet. Endpoints in a
+/// maintenance window now are marked with the window and when it closes (their verdict is shown as it is).
+/// </summary>
 public static class CheckCommand
 {
-    private sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message);
+    private sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message)
+    {
+        /// <summary>The open maintenance windows covering the endpoint (<c>name until time</c>), or null.</summary>
+        public string? Maintenance { get; init; }
+    }
 
     public static async Task<int> RunAsync(string path, bool json, Func<string, string?> environment, TextWriter stdout, TextWriter stderr)
     {
@@ -32,7 +39,11 @@ public static class CheckCommand
             await slots.WaitAsync();
             try
             {
-                return Redact(ToRow(endpoint, await prober.ProbeAsync(endpoint, CancellationToken.None)), redactor);
+                var row = ToRow(endpoint, await prober.ProbeAsync(endpoint, CancellationToken.None)) with
+                {
+                    Maintenance = InMaintenance(loaded.Config!.Maintenance, endpoint.Name),
+                };
+                return Redact(row, redactor);
             }
             finally
             {
@@ -49,6 +60,14 @@ public static class CheckCommand
             PrintTable(rows, stdout);
         }
         return rows.All(r => r.Verdict == "pass") ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    private static string? InMaintenance(Microsoft.FSharp.Collections.FSharpList<MaintenanceWindow> windows, string endpoint)
+    {
+        var open = HostInterop.OpenWindows(windows, DateTimeOffset.UtcNow, endpoint);
+        return open.Count == 0
+            ? null
+            : string.Join(", ", open.Select(w => $"{w.Key} until {w.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}Z"));
     }
 
     private static Row Redact(Row row, SecretRedactor redactor) =>
@@ -83,7 +102,7 @@ public static class CheckCommand
             r.Endpoint,
             r.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? "-",
             r.LatencySeconds is { } s ? $"{(s * 1000).ToString("0", CultureInfo.InvariantCulture)} ms" : "-",
-            r.Verdict,
+            r.Maintenance is { } window ? $"{r.Verdict} [maintenance: {window}]" : r.Verdict,
             r.Message,
         }).ToList();
         var widths = Enumerable.Range(0, header.Length - 1)
@@ -94,6 +113,9 @@ public static class CheckCommand
         Line(header);
         cells.ForEach(Line);
         var passed = rows.Count(r => r.Verdict == "pass");
-        stdout.WriteLine($"{passed} of {rows.Count} endpoint(s) passed");
+        var quiet = rows.Count(r => r.Maintenance is not null);
+        stdout.WriteLine(quiet == 0
+            ? $"{passed} of {rows.Count} endpoint(s) passed"
+            : $"{passed} of {rows.Count} endpoint(s) passed; {quiet} in a maintenance window");
     }
 }

@@ -40,7 +40,8 @@ public sealed class ConfigReloader(
     MonitorMetrics metrics,
     SecretRedactor redactor,
     IHttpClientFactory httpClients,
-    ILogger<ConfigReloader> logger) : BackgroundService
+    ILogger<ConfigReloader> logger,
+    QuietTimes? quiet = null) : BackgroundService
 {
     private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(300);
     private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -162,6 +163,8 @@ public sealed class ConfigReloader(
             metrics.Forget(gone.Endpoint);
         }
         monitors.Change(added, removed);
+        // The new windows and guard settings, applied to the new components too.
+        quiet?.SetConfig(next);
         foreach (var adoption in changes.ToAdopt)
         {
             _ = sync.AdoptLaterAsync(adoption.Component, adoption.After);

@@ -68,12 +68,21 @@ public static class MonitorServiceCollectionExtensions
             sp.GetRequiredService<CheckStatistics>(),
             sp.GetRequiredService<SyncCounters>(),
             sp.GetService<LogQueue>(),
-            sp.GetRequiredService<WebhookSender>()));
+            sp.GetRequiredService<WebhookSender>(),
+            sp.GetRequiredService<RunState>()));
         if (options.Listen is { } listen)
         {
             // Up before the first check, down after the last.
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ObservabilityServer>(sp, listen));
         }
+        services.AddSingleton(sp =>
+        {
+            var quiet = ActivatorUtilities.CreateInstance<QuietTimes>(sp);
+            quiet.SetConfig(config);
+            return quiet;
+        });
+        services.AddHostedService<QuietTimesService>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ConnectivityGuard>(sp, config.Endpoints.Head));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CachetSyncService>(sp, dryRun));
         services.AddHostedService(sp => sp.GetRequiredService<CachetSyncService>());
         services.AddHostedService<CheckScheduler>();

@@ -1,3 +1,4 @@
+using CachetMonitor.Domain;
 using CachetMonitor.Host.Cachet.Api;
 
 namespace CachetMonitor.Host.Observability;
@@ -71,6 +72,10 @@ public sealed class InstrumentedCachetApi(ICachetApi inner, MonitorMetrics metri
     /// <summary>Counted once per listing (<c>list_all_unresolved_incidents</c>), however many calls it makes.</summary>
     public Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
         Count("list_all_unresolved_incidents", () => inner.ListAllUnresolvedIncidentsAsync(ct));
+
+    /// <summary>Counted once per listing (<c>list_schedules</c>).</summary>
+    public Task<IReadOnlyList<CachetSchedule>?> ListSchedulesAsync(CancellationToken ct) =>
+        Count("list_schedules", () => inner.ListSchedulesAsync(ct));
 
     public Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct) =>
         Count("set_component_status", () => inner.SetComponentStatusAsync(componentId, status, ct));

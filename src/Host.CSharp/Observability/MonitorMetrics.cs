@@ -14,6 +14,7 @@ public sealed class MonitorMetrics
     private readonly Counter _checks;
     private readonly Histogram _checkDuration;
     private readonly Gauge _componentStatus;
+    private readonly Gauge _inMaintenance;
     private readonly Counter _cachetCalls;
     private readonly Gauge _pendingWrites;
     private readonly Counter _skippedSlots;
@@ -32,13 +33,15 @@ public sealed class MonitorMetrics
     /// <param name="counters">The component write loops' counters.</param>
     /// <param name="logs">The log queue whose dropped lines are counted (none: the counter stays 0).</param>
     /// <param name="webhooks">The webhook sender whose dropped events are counted (none: the counter stays 0).</param>
+    /// <param name="runState">Whether the monitor is offline (none: the gauge stays 0).</param>
     public MonitorMetrics(
         Lazy<MonitorSet> monitors,
         Lazy<ComponentSet> components,
         CheckStatistics statistics,
         SyncCounters counters,
         LogQueue? logs = null,
-        Webhooks.WebhookSender? webhooks = null)
+        Webhooks.WebhookSender? webhooks = null,
+        RunState? runState = null)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -52,6 +55,13 @@ public sealed class MonitorMetrics
             "cachet_monitor_component_status",
             "The component status (0-4) Cachet shows as far as this monitor knows, by endpoint on the component.",
             "endpoint", "component_id");
+        _inMaintenance = factory.CreateGauge(
+            "cachet_monitor_endpoint_in_maintenance",
+            "1 while the endpoint is in a maintenance window or its component in a Cachet schedule in progress (nothing worse than Cachet shows is written), else 0.",
+            "endpoint");
+        var offline = factory.CreateGauge(
+            "cachet_monitor_offline",
+            "1 while every connectivity URL fails: the monitor holds its status and incident writes (see /readyz), else 0.");
         _cachetCalls = factory.CreateCounter(
             "cachet_monitor_cachet_calls_total",
             "Cachet API calls by operation and outcome (ok, or the error kind).",
@@ -86,7 +96,9 @@ public sealed class MonitorMetrics
                 _componentStatus
                     .WithLabels(monitor.Endpoint.Name, monitor.Endpoint.ComponentId.ToString(System.Globalization.CultureInfo.InvariantCulture))
                     .Set(HostInterop.StatusCode(monitor.Component.State.Shown));
+                _inMaintenance.WithLabels(monitor.Endpoint.Name).Set(monitor.Component.State.Quiet.Maintenance.Contains(monitor.Endpoint.Name) ? 1 : 0);
             }
+            offline.Set(runState?.Offline is null ? 0 : 1);
             var skipped = statistics.SkippedSlots;
             _skippedSlots.Inc(Math.Max(0, skipped - Interlocked.Exchange(ref _skippedReported, skipped)));
             var dropped = counters.DroppedMetricPoints;
@@ -117,6 +129,7 @@ public sealed class MonitorMetrics
     {
         _checks.RemoveLabelled(endpoint.Name, "pass");
         _checks.RemoveLabelled(endpoint.Name, "fail");
+        _inMaintenance.RemoveLabelled(endpoint.Name);
         _componentStatus.RemoveLabelled(endpoint.Name, endpoint.ComponentId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -11,7 +11,7 @@ namespace CachetMonitor.Host.Observability;
 
 /// <summary>
 /// The optional HTTP listener (<c>--listen ADDR:PORT</c>): <c>/healthz</c> (the scheduler loop is alive),
-/// <c>/readyz</c> (Cachet start-up reads are done) and <c>/metrics</c> (Prometheus text format).
+/// <c>/readyz</c> (Cachet start-up reads are done, and the monitor is not offline) and <c>/metrics</c> (Prometheus text format).
 /// </summary>
 public sealed class ObservabilityServer(
     IPEndPoint listen,
@@ -41,6 +41,7 @@ public sealed class ObservabilityServer(
         });
         app.MapGet("/readyz", () =>
             runState.Failure is { } failure ? Results.Text($"failed: {failure}\n", statusCode: 503)
+            : runState.Offline is { } offline ? Results.Text($"offline: {offline}\n", statusCode: 503)
             : runState.Ready ? Results.Text("ready\n")
             : Results.Text("starting: Cachet start-up reads are pending\n", statusCode: 503));
         app.MapGet("/metrics", async (HttpContext context) =>

@@ -149,6 +149,16 @@ let private validCorpus =
             )
         "one provider mapping", (configWith [] []).Replace("  token: ${TOKEN}", "  token: {type: TOKEN, value: abc}")
         "an unknown key (a warning)", configWith [ "timout: 3" ] []
+        "maintenance windows and a connectivity guard",
+        configWith
+            []
+            [
+                "maintenance:"
+                "  - {name: nightly, cron: '0 2 * * *', duration: 1h30m, timezone: Europe/Berlin, endpoints: [api]}"
+                "  - {name: move, start: '2026-12-01T02:00:00Z', end: '2026-12-01T04:00:00+01:00', maintenance_status: true}"
+                "connectivity: {urls: ['tcp://127.0.0.1:53', 'https://example.com'], frequency: 10, timeout: 2}"
+            ]
+        "the connectivity heuristic", configWith [] [ "connectivity: {all_failing_threshold: 0.9}" ]
     ]
 
 let private invalidCorpus =
@@ -175,6 +185,10 @@ let private invalidCorpus =
             .Replace("  token: ${TOKEN}", "  token: {type: AWS_SECRETS_MANAGER, secret_name: s, secret_key: k}")
         "a webhook without url", configWith [] [ "webhooks: [{json: true}]" ]
         "endpoints as a mapping", "endpoints: {name: api}\ncachet: {api_url: https://s.example/api/v1, token: t}\n"
+        "a window without a name", configWith [] [ "maintenance: [{cron: '0 2 * * *', duration: 30m}]" ]
+        "a duration without unit", configWith [] [ "maintenance: [{name: w, cron: '0 2 * * *', duration: 30}]" ]
+        "a connectivity URL of another scheme", configWith [] [ "connectivity: {urls: ['ftp://example.com']}" ]
+        "a connectivity threshold over 1", configWith [] [ "connectivity: {all_failing_threshold: 1.5}" ]
     ]
 
 [<Tests>]

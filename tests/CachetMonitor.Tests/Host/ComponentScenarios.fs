@@ -16,29 +16,9 @@ let private SIGHUP = 1
 let private statusAndIncidents =
     statusExpectation @ [ "action: [UPDATE_STATUS, CREATE_INCIDENT]" ]
 
-/// Replaces the file the way editors do: write a new file, then rename it over the old one.
-let private replace (path: string) (text: string) =
-    let temporary = path + ".new"
-    File.WriteAllText(temporary, text)
-    File.Move(temporary, path, true)
-
-/// Starts the daemon on `path` and waits for its start-up reads.
-let private startOn (path: string) =
-    task {
-        let running = start [ "run"; path; "--log-level"; "Debug" ] []
-        do! waitFor running "start-up reads done" (fun () -> running.Output.Contains "Start-up reads done")
-        return running
-    }
-
-/// Expects a condition to hold for `span` (it must not change while the daemon keeps checking).
-let private holds (span: TimeSpan) (running: Running) (what: string) (condition: unit -> bool) =
-    task {
-        let until = DateTimeOffset.UtcNow + span
-
-        while DateTimeOffset.UtcNow < until do
-            Expect.isTrue (condition ()) $"{what}\n--- monitor output ---\n{running.Output}"
-            do! Task.Delay 100
-    }
+let private replace = replaceFile
+let private startOn (path: string) = startWith path []
+let private holds = holdsFor
 
 /// What a person does in Cachet's dashboard, through the API with a token of their own.
 let private asPerson (cachet: FakeCachet) (method: string) (path: string) (json: string) =
@@ -54,8 +34,7 @@ let private asPerson (cachet: FakeCachet) (method: string) (path: string) (json:
         Expect.isTrue response.IsSuccessStatusCode $"{method} {path} as a person"
     }
 
-let private openIncidents (cachet: FakeCachet) componentId =
-    incidentsOf cachet componentId |> List.filter (fun i -> i.Status < 4)
+let private openIncidents = openIncidentsOf
 
 [<Tests>]
 let tests =

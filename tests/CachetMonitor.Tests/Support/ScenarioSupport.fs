@@ -128,6 +128,34 @@ let waitFor running what condition =
     waitUpTo (seconds 15.0) running what condition
 
 /// Sends a signal and expects exit code 0 within `within`; returns the time the exit took.
+/// Replaces the file the way editors do: write a new file, then rename it over the old one.
+let replaceFile (path: string) (text: string) =
+    let temporary = path + ".new"
+    File.WriteAllText(temporary, text)
+    File.Move(temporary, path, true)
+
+/// Starts the daemon on `path` with more arguments and waits for its start-up reads.
+let startWith (path: string) (extra: string list) =
+    task {
+        let running = start ([ "run"; path; "--log-level"; "Debug" ] @ extra) []
+        do! waitFor running "start-up reads done" (fun () -> running.Output.Contains "Start-up reads done")
+        return running
+    }
+
+/// Expects a condition to hold for `span` (it must not change while the daemon keeps checking).
+let holdsFor (span: TimeSpan) (running: Running) (what: string) (condition: unit -> bool) =
+    task {
+        let until = DateTimeOffset.UtcNow + span
+
+        while DateTimeOffset.UtcNow < until do
+            Expect.isTrue (condition ()) $"{what}\n--- monitor output ---\n{running.Output}"
+            do! Task.Delay 100
+    }
+
+/// The unresolved incidents of one component in the fake.
+let openIncidentsOf (cachet: FakeCachet) componentId =
+    incidentsOf cachet componentId |> List.filter (fun i -> i.Status < 4)
+
 let stopWith (signal: int) (within: TimeSpan) (running: Running) =
     task {
         let clock = Diagnostics.Stopwatch.StartNew()

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using CachetMonitor.Domain;
 
 namespace CachetMonitor.Host.Cachet.Api;
 
@@ -150,6 +151,25 @@ public sealed class Cachet3Client : ICachetApi
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The schedules in progress: <c>GET /schedules?filter[status]=1&amp;include=components&amp;per_page=100&amp;page=N</c>
+    /// while <c>links.next</c> is present (at most <see cref="MaxIncidentPages"/> pages).
+    /// </summary>
+    public async Task<IReadOnlyList<CachetSchedule>?> ListSchedulesAsync(CancellationToken ct)
+    {
+        var all = new List<CachetSchedule>();
+        for (var page = 1; page <= MaxIncidentPages; page++)
+        {
+            var path = $"/schedules?filter[status]=1&include=components&per_page={PageSize}&page={page}";
+            var root = await transport.SendAsync(HttpMethod.Get, path, null, "schedules", ct);
+            var schedules = CachetHttp.Read(root, path, data => CachetData.Array(data, "schedules").Select(CachetScheduleData.Schedule3).ToArray());
+            all.AddRange(schedules);
+            if (!Cachet3Data.HasNext(root) || schedules.Length == 0)
+                break;
+        }
+        return all;
     }
 
     /// <summary><c>PUT /components/{cid}</c> with <c>status</c> only (the baseline; 2.x "unknown" is sent as 5).</summary>

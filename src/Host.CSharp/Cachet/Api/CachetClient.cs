@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CachetMonitor.Domain;
 
 namespace CachetMonitor.Host.Cachet.Api;
 
@@ -229,6 +230,38 @@ public sealed class CachetClient : ICachetApi
             if (!more || components.Length == 0)
                 yield break;
         }
+    }
+
+    /// <summary>
+    /// Every schedule (2.4): <c>GET /schedules?per_page=100&amp;page=N</c> while <c>next_page</c> is set; null on 2.3,
+    /// which has no schedules (404).
+    /// </summary>
+    public async Task<IReadOnlyList<CachetSchedule>?> ListSchedulesAsync(CancellationToken ct)
+    {
+        var all = new List<CachetSchedule>();
+        for (var page = 1; page <= 100; page++)
+        {
+            var path = $"/schedules?per_page=100&page={page}";
+            JsonObject root;
+            try
+            {
+                root = await transport.SendAsync(HttpMethod.Get, path, null, "schedules", ct);
+            }
+            catch (CachetApiException e) when (e.Kind == CachetApiErrorKind.NotFound && page == 1)
+            {
+                return null;
+            }
+            var (schedules, more) = CachetHttp.Read(root, path, data =>
+            {
+                var list = CachetData.Array(data, "schedules").Select(CachetScheduleData.Schedule2).ToArray();
+                var next = root["meta"]?["pagination"]?["links"]?["next_page"];
+                return (list, next is not null && next.GetValueKind() != JsonValueKind.Null);
+            });
+            all.AddRange(schedules);
+            if (!more || schedules.Length == 0)
+                break;
+        }
+        return all;
     }
 
     /// <summary><c>GET /ping</c>.</summary>

@@ -91,7 +91,7 @@ internal static class CachetData
     /// An optional integer field. Like PHP, a numeric string (<c>"7"</c>, which PDO gives for MySQL ints) or a whole
     /// float (<c>7.0</c>) is that integer; a fraction or a number beyond 32 bits is a wrong shape, not a rounding.
     /// </summary>
-    private static int? OptionalInt(JsonObject o, string field)
+    public static int? OptionalInt(JsonObject o, string field)
     {
         var node = o[field];
         var number = node?.GetValueKind() switch

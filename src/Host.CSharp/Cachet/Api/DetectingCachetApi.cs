@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using CachetMonitor.Domain;
 using Microsoft.Extensions.Logging;
 
 namespace CachetMonitor.Host.Cachet.Api;
@@ -73,6 +74,9 @@ public sealed class DetectingCachetApi(
 
     public async Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).ListAllUnresolvedIncidentsAsync(ct).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<CachetSchedule>?> ListSchedulesAsync(CancellationToken ct) =>
+        await (await ClientAsync(ct).ConfigureAwait(false)).ListSchedulesAsync(ct).ConfigureAwait(false);
 
     public async Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct) =>
         await (await ClientAsync(ct).ConfigureAwait(false)).SetComponentStatusAsync(componentId, status, ct).ConfigureAwait(false);

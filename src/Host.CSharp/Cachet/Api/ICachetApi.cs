@@ -1,3 +1,4 @@
+using CachetMonitor.Domain;
 namespace CachetMonitor.Host.Cachet.Api;
 
 /// <summary>
@@ -45,6 +46,13 @@ public interface ICachetApi
     /// </summary>
     Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<CachetIncident>?>(null);
+
+    /// <summary>
+    /// The maintenance schedules that may be in progress (Cachet 2.4 and 3.x), for the components they quiet. Null
+    /// when this Cachet has none to read (2.3 answers 404) or the implementation cannot list them.
+    /// </summary>
+    Task<IReadOnlyList<CachetSchedule>?> ListSchedulesAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<CachetSchedule>?>(null);
 
     Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct);
 

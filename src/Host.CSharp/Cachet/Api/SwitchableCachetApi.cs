@@ -1,3 +1,4 @@
+using CachetMonitor.Domain;
 namespace CachetMonitor.Host.Cachet.Api;
 
 /// <summary>
@@ -30,6 +31,8 @@ public sealed class SwitchableCachetApi(ICachetApi initial) : ICachetApi
 
     public Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct) =>
         _current.ListAllUnresolvedIncidentsAsync(ct);
+
+    public Task<IReadOnlyList<CachetSchedule>?> ListSchedulesAsync(CancellationToken ct) => _current.ListSchedulesAsync(ct);
 
     public Task SetComponentStatusAsync(ComponentId componentId, int status, CancellationToken ct) =>
         _current.SetComponentStatusAsync(componentId, status, ct);

@@ -14,7 +14,8 @@ namespace CachetMonitor.Host.Cachet.Sync;
 /// re-reads statuses and unresolved incidents so the core learns of people's edits. Shutdown: lets in-flight
 /// writes finish within the grace period. <paramref name="retryDelay"/> (how long a start-up read waits after its n-th
 /// failure, given the server's Retry-After) is a seam for the deterministic simulation; by default
-/// <see cref="Backoff.Delay"/>.
+/// <see cref="Backoff.Delay"/>. With <paramref name="quiet"/>, Cachet's maintenance schedules are read before the
+/// start-up reads and with every resync (<c>cachet.respect_schedules</c>).
 /// </summary>
 public sealed class CachetSyncService(
     ComponentSet components,
@@ -26,7 +27,8 @@ public sealed class CachetSyncService(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<CachetSyncService> logger,
-    Func<int, TimeSpan?, TimeSpan>? retryDelay = null) : BackgroundService
+    Func<int, TimeSpan?, TimeSpan>? retryDelay = null,
+    QuietTimes? quiet = null) : BackgroundService
 {
     private readonly Func<int, TimeSpan?, TimeSpan> _retryDelay = retryDelay ?? ((attempt, asked) => Backoff.Delay(attempt, options, asked));
     private CancellationToken _stopping;
@@ -72,6 +74,8 @@ public sealed class CachetSyncService(
         }
         try
         {
+            // Before adoption: a component in a schedule in progress must not get an incident from its first checks.
+            await ReadSchedulesAsync(stoppingToken).ConfigureAwait(false);
             var listed = await ListComponentsAsync(current.Count, stoppingToken).ConfigureAwait(false);
             using var slots = new SemaphoreSlim(Math.Max(options.MaxConcurrentCalls * 4, 16));
             var reads = current.Select(async component =>
@@ -128,6 +132,7 @@ public sealed class CachetSyncService(
     /// </summary>
     public async Task ResyncAsync(CancellationToken ct)
     {
+        await ReadSchedulesAsync(ct).ConfigureAwait(false);
         var current = components.Current.Where(c => c.State.Adopted).ToList();
         var versions = current.ToDictionary(c => c.ComponentId, c => c.State.Version);
         var listed = await ListComponentsAsync(current.Count, ct).ConfigureAwait(false);
@@ -146,6 +151,39 @@ public sealed class CachetSyncService(
         }
         logger.LogDebug("Resynced {Count} component(s) with Cachet", current.Count);
     }
+
+    /// <summary>
+    /// Hands Cachet's schedules to the quiet times; a failed read keeps the last known ones (and is logged), a Cachet
+    /// without schedules (2.3) counts as none.
+    /// </summary>
+    private async Task ReadSchedulesAsync(CancellationToken ct)
+    {
+        if (quiet is null)
+        {
+            return;
+        }
+        if (!quiet.RespectSchedules)
+        {
+            quiet.SetSchedules([]);
+            return;
+        }
+        try
+        {
+            var schedules = await gate.RunAsync(cachet.ListSchedulesAsync, ct).ConfigureAwait(false);
+            if (schedules is null && !_schedulesMissingLogged)
+            {
+                _schedulesMissingLogged = true;
+                logger.LogInformation("This Cachet has no schedules to read (Cachet 2.3); cachet.respect_schedules has nothing to do");
+            }
+            quiet.SetSchedules(schedules ?? []);
+        }
+        catch (CachetApiException e)
+        {
+            logger.LogWarning("Reading Cachet's schedules failed ({Reason}); the last known schedules stay", e.Message);
+        }
+    }
+
+    private bool _schedulesMissingLogged;
 
     private static SeenIncident Seen(CachetIncident incident) =>
         HostInterop.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, incident.ComponentStatus);

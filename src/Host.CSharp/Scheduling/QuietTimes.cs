@@ -1,0 +1,99 @@
+using CachetMonitor.Domain;
+using CachetMonitor.Host.Cachet.Sync;
+using Microsoft.Extensions.Logging;
+using Microsoft.FSharp.Collections;
+
+namespace CachetMonitor.Host.Scheduling;
+
+/// <summary>
+/// Feeds each component its quiet state (the core's <c>Quiet</c>): which of its endpoints are in a maintenance window
+/// or a Cachet schedule in progress, and whether the monitor is offline. The state itself lives in the core; this
+/// only tells it when the inputs say something else than the component already holds. <see cref="Apply"/> runs every
+/// second (<see cref="QuietTimesService"/>) and whenever an input changes.
+/// </summary>
+public sealed class QuietTimes(ComponentSet components, RunState runState, TimeProvider time, ILogger<QuietTimes> logger)
+{
+    private readonly object _lock = new();
+    private FSharpList<MaintenanceWindow> _windows = FSharpList<MaintenanceWindow>.Empty;
+    private IReadOnlyList<CachetSchedule> _schedules = [];
+    private volatile ConnectivitySettings? _connectivity;
+    private volatile bool _respectSchedules = true;
+
+    /// <summary>Whether Cachet's schedules count (<c>cachet.respect_schedules</c> of the running config).</summary>
+    public bool RespectSchedules => _respectSchedules;
+
+    /// <summary>The connectivity guard's settings of the running config (null: no guard).</summary>
+    public ConnectivitySettings? Connectivity => _connectivity;
+
+    /// <summary>The windows and connectivity settings of the running config (at start and on every reload).</summary>
+    public void SetConfig(Config config)
+    {
+        lock (_lock)
+        {
+            _windows = config.Maintenance;
+            _connectivity = config.Connectivity?.Value;
+            _respectSchedules = config.Cachet.RespectSchedules;
+        }
+        Apply();
+    }
+
+    /// <summary>The schedules last read from Cachet (a failed read keeps the last ones: the caller does not call).</summary>
+    public void SetSchedules(IReadOnlyList<CachetSchedule> schedules)
+    {
+        lock (_lock)
+        {
+            _schedules = schedules;
+        }
+        Apply();
+    }
+
+    /// <summary>The windows open now that cover the endpoint, with the time each closes.</summary>
+    public IReadOnlyList<KeyValuePair<string, DateTimeOffset>> OpenWindows(string endpoint)
+    {
+        lock (_lock)
+        {
+            return HostInterop.OpenWindows(_windows, time.GetUtcNow(), endpoint);
+        }
+    }
+
+    /// <summary>Tells every component whose quiet state changed.</summary>
+    public void Apply()
+    {
+        lock (_lock)
+        {
+            var now = time.GetUtcNow();
+            var scheduled = HostInterop.ScheduledComponents(_schedules, now);
+            var offline = runState.Offline is not null;
+            foreach (var component in components.Current)
+            {
+                var quiet = HostInterop.QuietAt(component.Plan, _windows, now, scheduled.Contains(component.ComponentId), offline);
+                var before = component.State.Quiet;
+                if (quiet.Equals(before))
+                {
+                    continue;
+                }
+                LogMaintenance(component.ComponentId, before.Maintenance, quiet.Maintenance, scheduled.Contains(component.ComponentId));
+                component.Apply(HostInterop.Quieted(quiet));
+            }
+        }
+    }
+
+    private void LogMaintenance(int componentId, FSharpSet<string> before, FSharpSet<string> after, bool scheduled)
+    {
+        foreach (var entered in after.Where(e => !before.Contains(e)))
+        {
+            var why = scheduled ? "a Cachet schedule in progress" : string.Join(", ", OpenWindowNames(entered));
+            logger.LogInformation(
+                "Endpoint {Endpoint} (component {ComponentId}) is in maintenance ({Why}): checks go on, nothing worse than Cachet shows is written",
+                entered, componentId, why);
+        }
+        foreach (var left in before.Where(e => !after.Contains(e)))
+        {
+            logger.LogInformation(
+                "Endpoint {Endpoint} (component {ComponentId}) left maintenance: its current state is applied", left, componentId);
+        }
+    }
+
+    private IEnumerable<string> OpenWindowNames(string endpoint) =>
+        HostInterop.OpenWindows(_windows, time.GetUtcNow(), endpoint).Select(w => $"window \"{w.Key}\" until {w.Value:u}");
+}
