@@ -125,6 +125,8 @@ module internal CachetReader =
                     and! resync =
                         value c "resync_interval" (readWith lookup (seconds ConfigKeys.MaxResyncSeconds))
 
+                    and! tls = tlsFiles lookup c
+
                     return
                         {
                             ApiUrl = apiUrl.TrimEnd '/'
@@ -132,6 +134,7 @@ module internal CachetReader =
                             ApiVersion = apiVersion
                             RateLimitPerMinute = rateLimit
                             ResyncSeconds = resync
+                            Tls = tls
                         }
                 })
             path

@@ -23,9 +23,16 @@ public sealed class CachetClient : ICachetApi
     /// naming its <c>Location</c>), so a write is never turned into a GET and the token never leaves the configured origin;
     /// every call carries the tool's <c>User-Agent</c>.
     /// </summary>
-    public static HttpClient CreateHttpClient(TimeSpan timeout)
+    /// <param name="timeout">Bounds each call.</param>
+    /// <param name="tls">The <c>cachet</c> section's <c>ca_file</c>, <c>client_certificate</c> and <c>client_key</c>, if any.</param>
+    public static HttpClient CreateHttpClient(TimeSpan timeout, Domain.TlsFiles? tls = null)
     {
-        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = timeout };
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false };
+        if (tls is not null)
+        {
+            Probing.RequestHandlers.ApplyTls(handler, tls, insecure: false);
+        }
+        var client = new HttpClient(handler) { Timeout = timeout };
         client.DefaultRequestHeaders.TryAddWithoutValidation(Hosting.UserAgent.HeaderName, Hosting.UserAgent.Value);
         return client;
     }

@@ -111,7 +111,7 @@ public static class RunCommand
     /// </summary>
     private static ICachetApi LiveClient(CachetSettings settings, string token, ILogger logger, Action<DetectedCachet> detected)
     {
-        var detection = new CachetVersionDetection(CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30)), token);
+        var detection = new CachetVersionDetection(CachetClient.CreateHttpClient(TimeSpan.FromSeconds(30), settings.Tls), token);
         return new DetectingCachetApi(ct => detection.DetectAsync(settings.ApiUrl, settings.ApiVersion, ct), logger, detected);
     }
 

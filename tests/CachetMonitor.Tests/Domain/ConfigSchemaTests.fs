@@ -150,6 +150,25 @@ let private validCorpus =
             )
         "one provider mapping", (configWith [] []).Replace("  token: ${TOKEN}", "  token: {type: TOKEN, value: abc}")
         "an unknown key (a warning)", configWith [ "timout: 3" ] []
+        "request options and message templates",
+        configWith
+            [
+                "ca_file: /etc/cachet-monitor/ca.pem"
+                "client_certificate: /etc/cachet-monitor/monitor.crt"
+                "client_key: /etc/cachet-monitor/monitor.key"
+                "proxy: socks5://proxy.example:1080"
+                "follow_redirects: false"
+                "team: ops"
+                "messages: {incident_outage_message: '{team}: {reason}', incident_outage: '{name} down'}"
+            ]
+            [
+                "  ca_file: /etc/cachet-monitor/ca.pem"
+                "  client_certificate: /etc/cachet-monitor/monitor.pem"
+                "messages:"
+                "  incident_outage_message: '{name}: {reason} (HTTP {status_code}, {latency_ms} ms)'"
+                "  incident_performance_message: '{name} is slow ({expires_in_days})'"
+                "  incident_operational_message: '{name} is back'"
+            ]
     ]
 
 let private invalidCorpus =
@@ -176,6 +195,10 @@ let private invalidCorpus =
             .Replace("  token: ${TOKEN}", "  token: {type: AWS_SECRETS_MANAGER, secret_name: s, secret_key: k}")
         "a webhook without url", configWith [] [ "webhooks: [{json: true}]" ]
         "endpoints as a mapping", "endpoints: {name: api}\ncachet: {api_url: https://s.example/api/v1, token: t}\n"
+        "follow_redirects that is not a flag", configWith [ "follow_redirects: sometimes" ] []
+        "an endpoint's messages as a list", configWith [ "messages: [a, b]" ] []
+        "a number as a message template", configWith [] [ "messages: {incident_outage_message: 5}" ]
+        "a ca_file list", configWith [ "ca_file: [a.pem, b.pem]" ] []
     ]
 
 [<Tests>]
