@@ -164,14 +164,16 @@ type HostInterop =
     /// The config with only the endpoints the shard owns.
     static member RestrictToShard(config: Config, shard: Shard) : Config = Shard.restrict shard config
 
-    /// A copy of `endpoint` that probes `url` instead, within `timeoutSeconds` and without the endpoint's headers:
-    /// a request shaped like the endpoint's checks for a listener of the caller's own (the monitor's warm-up).
+    /// A copy of `endpoint` that probes `url` instead, within `timeoutSeconds` and without the endpoint's headers or
+    /// `proxy` (a loopback request is not the proxy's business): a request shaped like the endpoint's checks for a
+    /// listener of the caller's own (the monitor's warm-up).
     static member ProbeCopy(endpoint: Endpoint, url: string, timeoutSeconds: float) : Endpoint =
         { endpoint with
             Url = url
             RawUrl = url
             Headers = []
             TimeoutSeconds = timeoutSeconds
+            Request = { endpoint.Request with Proxy = None }
         }
 
     /// A config error or warning for people: `path (line L, col C): message`.
