@@ -41,6 +41,11 @@ type Failure =
         Message: string
         /// The response's latency, when a response arrived.
         LatencySeconds: float option
+        /// The response's status code, when a response arrived (`{status_code}` in incident messages).
+        ResponseStatus: int option
+        /// Whole days until the server certificate expires, when the check read one (`{expires_in_days}` in
+        /// incident messages); `None` for every check that reads no certificate.
+        CertificateDaysLeft: int option
     }
 
 /// The outcome of evaluating one observation against an endpoint's expectations.

@@ -152,8 +152,14 @@ module ComponentMonitor =
         |> Option.map (fun m -> m.Policy.Titles.Operational)
         |> Option.defaultValue ""
 
+    /// The resolve message: the resolver's `incident_operational_message`, else the operational title.
+    let private recoveryMessage (state: ComponentState) =
+        resolver state
+        |> Option.bind (fun m -> IncidentMessage.ofRecovery m.Endpoint)
+        |> Option.defaultWith (fun () -> operationalTitle state)
+
     let private resolveMessage (state: ComponentState) =
-        let title = operationalTitle state
+        let title = recoveryMessage state
 
         if state.Retiring then
             $"{title} (no longer monitored)"
@@ -183,8 +189,7 @@ module ComponentMonitor =
         | Some _, None ->
             let name = resolver state |> Option.map (fun m -> m.Name) |> Option.defaultValue ""
 
-            let title = operationalTitle state
-            [ notify state Resolved name title title ], None
+            [ notify state Resolved name (operationalTitle state) (recoveryMessage state) ], None
         | announced, _ -> [], announced
 
     /// The next write for our incident, when none is in flight: open, update or resolve.
@@ -659,7 +664,12 @@ module ComponentMonitor =
                 let next, commands =
                     reconcile
                         { state with
-                            Members = Map.add name (checkMember m.Policy s verdict) state.Members
+                            // The down reason keeps the incident message (the template rendered with this check's facts).
+                            Members =
+                                Map.add
+                                    name
+                                    (checkMember m.Policy s (IncidentMessage.inVerdict m.Endpoint verdict))
+                                    state.Members
                         }
 
                 let points = metricOf m verdict unixSeconds

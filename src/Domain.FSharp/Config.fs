@@ -54,13 +54,63 @@ module Titles =
     let forSeverity titles severity =
         forStatus titles (Severity.toComponentStatus severity)
 
+/// The incident *message* templates of one endpoint (`incident_outage_message`, …); `None` keeps the message the
+/// monitor writes without one (the check's failure text, the operational title on resolve).
+type IncidentMessages =
+    {
+        /// `incident_outage_message`, for an incident at PARTIAL or MAJOR.
+        OutageMessage: Template option
+        /// `incident_performance_message`, for an incident at PERFORMANCE.
+        PerformanceMessage: Template option
+        /// `incident_operational_message`, for the resolve.
+        OperationalMessage: Template option
+    }
+
 /// The `messages` templates shared by every endpoint.
 type MessageTemplates =
     {
         IncidentOutage: Template
         IncidentPerformance: Template
         IncidentOperational: Template
+        /// The incident message templates (per-endpoint `messages` override each one).
+        Messages: IncidentMessages
     }
+
+/// PEM files for TLS (`ca_file`, `client_certificate`, `client_key`); the host reads them at load and refuses a
+/// config whose files cannot be read or are not PEM.
+type TlsFiles =
+    {
+        /// Certificates trusted in addition to the system store.
+        CaFile: string option
+        /// The client certificate for mutual TLS.
+        ClientCertificate: string option
+        /// Its private key (`None`: the key is in the certificate's file).
+        ClientKey: string option
+    }
+
+    /// `ca_file` for C#: null when not set.
+    member this.CaFileOrNull: string | null = Option.toObj this.CaFile
+
+    /// `client_certificate` for C#: null when not set.
+    member this.ClientCertificateOrNull: string | null =
+        Option.toObj this.ClientCertificate
+
+    /// `client_key` for C#: null when not set.
+    member this.ClientKeyOrNull: string | null = Option.toObj this.ClientKey
+
+/// How an endpoint's requests travel (`ca_file`, `client_certificate`, `client_key`, `proxy`, `follow_redirects`);
+/// endpoints with equal options share a connection pool.
+type RequestOptions =
+    {
+        Tls: TlsFiles
+        /// The proxy URL (`proxy`); `None`: `HTTP_PROXY`/`HTTPS_PROXY`/`NO_PROXY` apply.
+        Proxy: string option
+        /// Follow redirects (default true); false makes a 3xx the observed status.
+        FollowRedirects: bool
+    }
+
+    /// `proxy` for C#: null when not set.
+    member this.ProxyOrNull: string | null = Option.toObj this.Proxy
 
 /// One HTTP endpoint to watch and the Cachet component it drives.
 type Endpoint =
@@ -94,6 +144,10 @@ type Endpoint =
         Titles: Titles
         /// The endpoint's scalar keys as written, for `{placeholder}` rendering.
         TemplateValues: Map<string, string>
+        /// The incident message templates that apply to this endpoint (its own `messages`, else the global ones).
+        Messages: IncidentMessages
+        /// TLS files, proxy and redirects of its requests.
+        Request: RequestOptions
     }
 
     /// `metric_id` for C#: null when not set.
@@ -171,6 +225,8 @@ type CachetSettings =
         ResyncSeconds: float
         /// Components in a Cachet schedule in progress are in maintenance (`respect_schedules`, default true).
         RespectSchedules: bool
+        /// TLS files for the Cachet API calls (`ca_file`, `client_certificate`, `client_key`).
+        Tls: TlsFiles
     }
 
 /// A webhook fired on incident events; `{title}` and `{message}` are the only placeholders.

@@ -16,6 +16,8 @@ module Expectation =
                     Severity = expectation.Severity
                     Message = message
                     LatencySeconds = Some response.LatencySeconds
+                    ResponseStatus = Some response.StatusCode
+                    CertificateDaysLeft = None
                 }
 
         match expectation.Kind with
@@ -52,6 +54,8 @@ module Expectation =
                     Severity = onTimeout
                     Message = TimedOutMessage
                     LatencySeconds = None
+                    ResponseStatus = None
+                    CertificateDaysLeft = None
                 }
         | Unreachable _ ->
             Failed
@@ -59,6 +63,8 @@ module Expectation =
                     Severity = onUnreachable
                     Message = unreachableMessage request
                     LatencySeconds = None
+                    ResponseStatus = None
+                    CertificateDaysLeft = None
                 }
         | Responded response ->
             let worse (current: Failure option) (next: Failure) =

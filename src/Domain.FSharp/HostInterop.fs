@@ -9,7 +9,13 @@ open System.Runtime.InteropServices
 [<Sealed>]
 type HostConfigResult
     internal
-    (config: Config option, errors: ConfigIssue list, warnings: ConfigIssue list, environmentValues: string list) =
+    (
+        config: Config option,
+        errors: ConfigIssue list,
+        warnings: ConfigIssue list,
+        environmentValues: string list,
+        files: ConfigFile list
+    ) =
     /// True when the config has no errors.
     member _.IsValid = config.IsSome
 
@@ -30,6 +36,9 @@ type HostConfigResult
     /// The values the config took from the environment (`${VAR}`): secrets to mask in every output.
     member _.EnvironmentValues: IReadOnlyList<string> =
         environmentValues |> List.toArray :> _
+
+    /// The files a valid config names (`ca_file`, `client_certificate`, `client_key`), for the host to read at load.
+    member _.Files: IReadOnlyList<ConfigFile> = files |> List.toArray :> _
 
 /// A component's state after one event and the commands it requires, shaped for C#.
 [<Sealed>]
@@ -57,8 +66,8 @@ type HostInterop =
         let loaded = ConfigLoading.load lookup yaml
 
         match loaded.Parsed with
-        | Ok parsed -> HostConfigResult(Some parsed.Config, [], parsed.Warnings, loaded.EnvironmentValues)
-        | Error errors -> HostConfigResult(None, errors, loaded.Warnings, loaded.EnvironmentValues)
+        | Ok parsed -> HostConfigResult(Some parsed.Config, [], parsed.Warnings, loaded.EnvironmentValues, parsed.Files)
+        | Error errors -> HostConfigResult(None, errors, loaded.Warnings, loaded.EnvironmentValues, [])
 
     /// Evaluates one observation against the endpoint's expectations.
     static member Evaluate(endpoint: Endpoint, observation: Observation) : Verdict =
@@ -155,14 +164,16 @@ type HostInterop =
     /// The config with only the endpoints the shard owns.
     static member RestrictToShard(config: Config, shard: Shard) : Config = Shard.restrict shard config
 
-    /// A copy of `endpoint` that probes `url` instead, within `timeoutSeconds` and without the endpoint's headers:
-    /// a request shaped like the endpoint's checks for a listener of the caller's own (the monitor's warm-up).
+    /// A copy of `endpoint` that probes `url` instead, within `timeoutSeconds` and without the endpoint's headers or
+    /// `proxy` (a loopback request is not the proxy's business): a request shaped like the endpoint's checks for a
+    /// listener of the caller's own (the monitor's warm-up).
     static member ProbeCopy(endpoint: Endpoint, url: string, timeoutSeconds: float) : Endpoint =
         { endpoint with
             Url = url
             RawUrl = url
             Headers = []
             TimeoutSeconds = timeoutSeconds
+            Request = { endpoint.Request with Proxy = None }
         }
 
     /// A maintenance schedule as read from Cachet.

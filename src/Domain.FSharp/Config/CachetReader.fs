@@ -127,6 +127,8 @@ module internal CachetReader =
 
                     and! respectSchedules = value c "respect_schedules" (readWith lookup boolean)
 
+                    and! tls = tlsFiles lookup c
+
                     return
                         {
                             ApiUrl = apiUrl.TrimEnd '/'
@@ -135,6 +137,7 @@ module internal CachetReader =
                             RateLimitPerMinute = rateLimit
                             ResyncSeconds = resync
                             RespectSchedules = respectSchedules
+                            Tls = tls
                         }
                 })
             path

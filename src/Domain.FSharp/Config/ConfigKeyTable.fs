@@ -55,7 +55,7 @@ module ConfigKeyTable =
                 (KeyType.SectionOf ConfigSection.Messages)
                 Original
                 None
-                "Incident title templates."
+                "Incident title and message templates."
             optional
                 ConfigSection.Root
                 "maintenance"
@@ -113,6 +113,27 @@ module ConfigKeyTable =
                 ours
                 (Some "true")
                 "Components in a Cachet schedule (planned maintenance) that is in progress are in maintenance, as in a `maintenance` window; schedules are read at start-up and with every resync (Cachet 2.4 and 3.x; 2.3 has none)."
+            optional
+                ConfigSection.Cachet
+                "ca_file"
+                KeyType.Text
+                ours
+                None
+                "A PEM file of CA certificates trusted for the Cachet API in addition to the system store (a private CA). Read at load: a file that cannot be read or holds no certificate is an error naming this key."
+            optional
+                ConfigSection.Cachet
+                "client_certificate"
+                KeyType.Text
+                ours
+                None
+                "A PEM client certificate sent to Cachet (mutual TLS), with its key in `client_key` or in this file. Read at load; the key is never shown."
+            optional
+                ConfigSection.Cachet
+                "client_key"
+                KeyType.Text
+                ours
+                None
+                "The PEM private key of `client_certificate` (unencrypted PKCS#8, PKCS#1 or EC). Needs `client_certificate`."
 
             { key
                   ConfigSection.TokenProvider
@@ -268,6 +289,48 @@ module ConfigKeyTable =
                 ours
                 (Some "PARTIAL")
                 "Severity of a connection failure."
+            optional
+                ConfigSection.Endpoint
+                "messages"
+                (KeyType.SectionOf ConfigSection.Messages)
+                ours
+                None
+                "This endpoint's own titles and incident message templates: each key written here replaces the global `messages` key of the same name for this endpoint only."
+            optional
+                ConfigSection.Endpoint
+                "ca_file"
+                KeyType.Text
+                ours
+                None
+                "A PEM file of CA certificates trusted in addition to the system store (a private CA). Read at load: a file that cannot be read or holds no certificate is an error naming this key. `insecure: true` skips the checks anyway."
+            optional
+                ConfigSection.Endpoint
+                "client_certificate"
+                KeyType.Text
+                ours
+                None
+                "A PEM client certificate sent when the target asks for one (mutual TLS), with its key in `client_key` or in this file. Read at load; the key is never shown."
+            optional
+                ConfigSection.Endpoint
+                "client_key"
+                KeyType.Text
+                ours
+                None
+                "The PEM private key of `client_certificate` (unencrypted PKCS#8, PKCS#1 or EC). Needs `client_certificate`."
+            optional
+                ConfigSection.Endpoint
+                "proxy"
+                KeyType.Text
+                ours
+                None
+                "The proxy for this endpoint's requests: an `http://`, `https://`, `socks4://`, `socks4a://` or `socks5://` URL of a host and port (user-info is sent to the proxy and masked in output). Without it `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` (or their lower-case forms) apply."
+            optional
+                ConfigSection.Endpoint
+                "follow_redirects"
+                KeyType.Flag
+                ours
+                (Some "true")
+                "Follow redirects (up to 10). `false`: a 3xx answer is the observed status, which `HTTP_STATUS` judges like any other."
 
             key
                 ConfigSection.Expectation
@@ -434,6 +497,27 @@ module ConfigKeyTable =
                 ours
                 None
                 "A heuristic, off unless set: when at least this share (e.g. `0.9`) of at least 5 endpoints fail within one minute, status and incident writes are held for one more round of checks before they are believed."
+            optional
+                ConfigSection.Messages
+                "incident_outage_message"
+                KeyType.TemplateText
+                ours
+                None
+                "Incident message when an endpoint opens or raises an incident to PARTIAL or MAJOR. Without it the message is the check's failure text (as the original). Placeholders: `{name}`, `{url}`, `{reason}` (the failure text), `{status_code}`, `{latency_ms}`, `{expires_in_days}` (empty when the check has no such value) and any scalar key of the endpoint."
+            optional
+                ConfigSection.Messages
+                "incident_performance_message"
+                KeyType.TemplateText
+                ours
+                None
+                "Incident message for PERFORMANCE, with the placeholders of `incident_outage_message`. Without it the message is the check's failure text."
+            optional
+                ConfigSection.Messages
+                "incident_operational_message"
+                KeyType.TemplateText
+                ours
+                None
+                "Message of the resolve (and of the `resolved` webhook). Without it the message is the operational title. Placeholders: `{name}`, `{url}` and the endpoint's scalar keys (no check has failed, so `{reason}` and the other failure values are refused)."
         ]
 
     /// The keys of a section.

@@ -38,10 +38,14 @@ module ConfigParser =
 
         let sections = endpointSections top
 
+        let own =
+            sections
+            |> List.traverseValidationA (fun ep -> endpointMessages lookup ep |> Result.map (fun own -> ep, own))
+
         let placeholders =
-            match messages with
-            | Ok(_, written) -> checkPlaceholders lookup sections written
-            | Error _ -> Ok()
+            match messages, own with
+            | Ok(_, written), Ok own -> checkPlaceholders lookup own written
+            | _ -> Ok()
 
         validation {
             let! endpoints = endpoints lookup top
@@ -49,6 +53,7 @@ module ConfigParser =
             and! cachet = required top "cachet" (cachet lookup environment)
             and! webhooks = value top "webhooks" (listOf "webhook" false (webhook lookup))
             and! templates, _ = messages
+            and! own = own
             and! () = placeholders
 
             and! maintenance =
@@ -56,9 +61,12 @@ module ConfigParser =
 
             and! connectivity = optional top "connectivity" (connectivity lookup)
 
+            let ownAt i =
+                List.tryItem i own |> Option.map snd |> Option.defaultValue []
+
             return
                 {
-                    Endpoints = endpoints |> List.map (withTitles templates)
+                    Endpoints = endpoints |> List.mapi (fun i ep -> withMessages templates (ownAt i) ep)
                     Cachet = cachet
                     Webhooks = webhooks
                     Messages = templates
@@ -66,6 +74,26 @@ module ConfigParser =
                     Connectivity = connectivity
                 }
         }
+
+    /// The files a valid config names, where they are written (the host reads them at load).
+    let private files (top: Section) (config: Config) =
+        let cachet =
+            tryFind top "cachet"
+            |> Option.bind (section "cachet" (Some ConfigSection.Cachet))
+            |> Option.map (fun c -> namedFiles c config.Cachet.Tls)
+            |> Option.defaultValue []
+
+        let sections = endpointSections top
+
+        let endpoints =
+            config.Endpoints
+            |> List.mapi (fun i endpoint ->
+                List.tryItem i sections
+                |> Option.map (fun ep -> namedFiles ep endpoint.Request.Tls)
+                |> Option.defaultValue [])
+            |> List.concat
+
+        cachet @ endpoints
 
     /// Issues in reading order; issues at one place (keys missing from one mapping) by path.
     let private byPosition (issues: ConfigIssue list) =
@@ -98,7 +126,12 @@ module ConfigParser =
                 {
                     Parsed =
                         parsed
-                        |> Result.map (fun valid -> { Config = valid; Warnings = warnings })
+                        |> Result.map (fun valid ->
+                            {
+                                Config = valid
+                                Warnings = warnings
+                                Files = files top valid
+                            })
                         |> Result.mapError byPosition
                     Warnings = warnings
                 }

@@ -68,10 +68,47 @@ module internal ConfigWarnings =
             | Error _ -> []
         | _ -> []
 
+    let messageWarnings (messages: Section) =
+        let misspelt =
+            match tryFind messages misspeltPerformance with
+            | None -> []
+            | Some _ ->
+                let keyNode =
+                    messages.Entries
+                    |> List.pick (fun (name, keyNode, _) -> if name = misspeltPerformance then Some keyNode else None)
+
+                let message =
+                    match tryFind messages "incident_performance" with
+                    | Some _ -> "is a misspelling of \"incident_performance\", which is also set; ignored"
+                    | None -> "is read as \"incident_performance\" (the original README's misspelling)"
+
+                [ issue (child messages.Path misspeltPerformance) (at keyNode) message ]
+
+        unknownKeys (Set.singleton misspeltPerformance) messages @ misspelt
+
+    /// The placeholders of written templates.
+    let templatePlaceholders (written: (string * (string * YamlNode) * Template) list) =
+        written |> List.collect (fun (_, _, parsed) -> Template.placeholders parsed)
+
     let endpointWarnings lookup (placeholders: Set<string>) path node =
         match section path (Some ConfigSection.Endpoint) node with
         | None -> []
         | Some ep ->
+            // The endpoint's own `messages`: its unknown keys, and its placeholders name keys of the endpoint.
+            let ownMessages =
+                tryFind ep "messages"
+                |> Option.bind (section (child path "messages") (Some ConfigSection.Messages))
+
+            let placeholders =
+                ownMessages
+                |> Option.map (fun own ->
+                    writtenTemplates lookup own
+                    |> Result.map templatePlaceholders
+                    |> Result.defaultValue [])
+                |> Option.defaultValue []
+                |> Set.ofList
+                |> Set.union placeholders
+
             let orZero key (original: string) =
                 match tryFind ep key with
                 | Some node when isAbsent node ->
@@ -116,6 +153,7 @@ module internal ConfigWarnings =
                         issue (index (child path "action") i) (at item) "PUSH_METRICS does nothing without a metric_id")
 
             unknownKeys placeholders ep
+            @ (ownMessages |> Option.map messageWarnings |> Option.defaultValue [])
             @ timeout
             @ frequency
             @ allowedFails
@@ -157,24 +195,6 @@ module internal ConfigWarnings =
 
             unknownKeys Set.empty c @ providers @ noApiPath
 
-    let messageWarnings (messages: Section) =
-        let misspelt =
-            match tryFind messages misspeltPerformance with
-            | None -> []
-            | Some _ ->
-                let keyNode =
-                    messages.Entries
-                    |> List.pick (fun (name, keyNode, _) -> if name = misspeltPerformance then Some keyNode else None)
-
-                let message =
-                    match tryFind messages "incident_performance" with
-                    | Some _ -> "is a misspelling of \"incident_performance\", which is also set; ignored"
-                    | None -> "is read as \"incident_performance\" (the original README's misspelling)"
-
-                [ issue (child messages.Path misspeltPerformance) (at keyNode) message ]
-
-        unknownKeys (Set.singleton misspeltPerformance) messages @ misspelt
-
     /// Unknown keys, and keys a window's kind does not read.
     let windowWarnings (window: Section) =
         let ignoredZone =
@@ -215,7 +235,7 @@ module internal ConfigWarnings =
             match messagesSection top with
             | Some(_, Some messages) ->
                 messageTemplates lookup (Some messages)
-                |> Result.map (snd >> List.collect (snd >> Template.placeholders))
+                |> Result.map (snd >> templatePlaceholders)
                 |> Result.defaultValue []
                 |> Set.ofList
             | _ -> Set.empty

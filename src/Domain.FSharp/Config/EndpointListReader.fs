@@ -44,34 +44,6 @@ module internal EndpointListReader =
         | Some(_, node) -> endpoint lookup SingleEndpointKey node |> Result.map List.singleton
         | None -> required top "endpoints" (listOf "endpoint" true (endpoint lookup))
 
-    /// Every placeholder of a written message must be a scalar key of every endpoint.
-    let checkPlaceholders lookup (endpoints: Section list) written =
-        let keys = endpoints |> List.map (fun ep -> ep.Path, templateValues lookup ep)
-
-        written
-        |> List.collect (fun (at', parsed) ->
-            match at' with
-            | None -> []
-            | Some(path, node) ->
-                Template.placeholders parsed
-                |> List.choose (fun placeholder ->
-                    let lacking =
-                        keys
-                        |> List.filter (fun (_, values: Map<string, string>) -> not (values.ContainsKey placeholder))
-                        |> List.map fst
-
-                    match lacking with
-                    | [] -> None
-                    | [ one ] -> Some(issue path (at node) $"placeholder {{%s{placeholder}}} is not a key of %s{one}")
-                    | many when many.Length = endpoints.Length ->
-                        Some(issue path (at node) $"placeholder {{%s{placeholder}}} is not a key of any endpoint")
-                    | many ->
-                        let listed = String.Join(", ", many)
-                        Some(issue path (at node) $"placeholder {{%s{placeholder}}} is not a key of %s{listed}")))
-        |> function
-            | [] -> Ok()
-            | issues -> Error issues
-
     /// Each endpoint needs its own name: hot reload, the metrics' labels, the log categories and the shards tell
     /// endpoints apart by it. Every repeat is an error at its name, pointing at the first use.
     let uniqueNames lookup (endpoints: Section list) =

@@ -137,6 +137,14 @@ module internal EndpointReader =
             Operational = ""
         }
 
+    /// No incident message templates (the `messages` of the config and the endpoint are applied after).
+    let noMessages: IncidentMessages =
+        {
+            OutageMessage = None
+            PerformanceMessage = None
+            OperationalMessage = None
+        }
+
     /// `allowed_fails`: a negative number (which the original ran) means 0 (a warning says so).
     let allowedFails lookup (section: Section) =
         value section "allowed_fails" (fun path node ->
@@ -187,6 +195,7 @@ module internal EndpointReader =
                     and! frequency = secondsOrZero lookup ep "frequency" ConfigKeys.MaxFrequencySeconds
                     and! onTimeout = value ep "on_timeout" (readWith lookup severity)
                     and! onUnreachable = value ep "on_unreachable" (readWith lookup severity)
+                    and! request = requestOptions lookup ep
 
                     return
                         {
@@ -211,6 +220,8 @@ module internal EndpointReader =
                             OnUnreachable = onUnreachable
                             Titles = noTitles
                             TemplateValues = templateValues lookup ep
+                            Messages = noMessages
+                            Request = request
                         }
                 })
             path

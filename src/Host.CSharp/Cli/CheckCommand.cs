@@ -14,7 +14,8 @@ namespace CachetMonitor.Host.Cli;
 /// </summary>
 public static class CheckCommand
 {
-    private sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message)
+    /// <param name="IncidentMessage">The message an incident would carry (<c>incident_*_message</c> rendered), null when the check passed.</param>
+    private sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message, string? IncidentMessage = null)
     {
         /// <summary>The open maintenance windows covering the endpoint (<c>name until time</c>), or null.</summary>
         public string? Maintenance { get; init; }
@@ -71,7 +72,13 @@ public static class CheckCommand
     }
 
     private static Row Redact(Row row, SecretRedactor redactor) =>
-        row with { Url = redactor.Redact(row.Url), Message = redactor.Redact(row.Message), Endpoint = redactor.Redact(row.Endpoint) };
+        row with
+        {
+            Url = redactor.Redact(row.Url),
+            Message = redactor.Redact(row.Message),
+            Endpoint = redactor.Redact(row.Endpoint),
+            IncidentMessage = row.IncidentMessage is { } message ? redactor.Redact(message) : null,
+        };
 
     private static Row ToRow(Endpoint endpoint, Observation observation)
     {
@@ -89,7 +96,8 @@ public static class CheckCommand
                 // The transport detail is not in the public message; here it helps the person running the check.
                 observation is Observation.Unreachable { error: { Length: > 0 } detail }
                     ? $"{failed.Item.Message} ({detail})"
-                    : failed.Item.Message),
+                    : failed.Item.Message,
+                IncidentMessage.ofFailure(endpoint, failed.Item)),
             _ => throw new InvalidOperationException("unknown verdict"),
         };
     }

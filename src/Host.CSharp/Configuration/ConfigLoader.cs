@@ -37,7 +37,9 @@ public static class ConfigLoader
         {
             return new LoadedConfig(null, result.Errors.Select(ConfigIssueModule.render).ToList(), warnings) { EnvironmentValues = result.EnvironmentValues };
         }
-        return new LoadedConfig(config, [], warnings)
+        // The core names the TLS files; reading them is I/O, so it happens here, and a bad file fails the load.
+        var fileProblems = ConfigFiles.Problems(result.Files);
+        return new LoadedConfig(fileProblems.Count == 0 ? config : null, fileProblems, warnings)
         {
             EnvironmentValues = result.EnvironmentValues,
             WrittenSecrets = ConfigSecrets.Of(config),

@@ -4,7 +4,7 @@ namespace CachetMonitor.Host.Configuration;
 
 /// <summary>
 /// Values a config holds that are credentials even though no <c>${VAR}</c> gave them: the user-info of every URL
-/// (endpoints, webhooks, <c>api_url</c>) and the values of headers whose name says they carry one. They are masked
+/// (endpoints, webhooks, <c>api_url</c>, <c>proxy</c>) and the values of headers whose name says they carry one. They are masked
 /// in every output like the token.
 /// </summary>
 public static class ConfigSecrets
@@ -27,7 +27,8 @@ public static class ConfigSecrets
     {
         var urls = config.Endpoints.Select(e => e.Url)
             .Concat(config.Webhooks.Select(w => TemplateModule.source(w.Url)))
-            .Append(config.Cachet.ApiUrl);
+            .Append(config.Cachet.ApiUrl)
+            .Concat(config.Endpoints.Select(e => e.Request.ProxyOrNull).OfType<string>());
         var headers = config.Endpoints
             .SelectMany(e => e.HeaderList)
             .Where(h => IsSensitiveHeader(h.Key))

@@ -29,6 +29,7 @@ public static class MonitorServiceCollectionExtensions
         var dryRun = options.DryRun;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         services.AddMonitorHttpClients();
+        services.AddSingleton<CachetHttpClients>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new RunState());
         services.AddSingleton(redactor);
@@ -93,12 +94,12 @@ public static class MonitorServiceCollectionExtensions
 
     /// <summary>
     /// A live Cachet client for the settings' URL and version and a token: the version is detected (or checked) at
-    /// the first call, and logged. Its HTTP client is the factory's (<see cref="MonitorHttpClients.Cachet"/>): a reload's
-    /// new client shares the running one's socket pool.
+    /// the first call, and logged. Its HTTP client is the factory's (<see cref="MonitorHttpClients.Cachet"/>), or one per
+    /// set of <c>cachet</c> TLS files (<see cref="CachetHttpClients"/>): a reload's new client shares the running one's socket pool.
     /// </summary>
     private static ICachetApi LiveClient(IServiceProvider sp, CachetSettings settings, string token, Action<DetectedCachet> detected)
     {
-        var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(MonitorHttpClients.Cachet);
+        var http = sp.GetRequiredService<CachetHttpClients>().For(settings.Tls);
         var detection = new CachetVersionDetection(http, token);
         return new DetectingCachetApi(ct => detection.DetectAsync(settings.ApiUrl, settings.ApiVersion, ct), CachetLogger(sp), detected);
     }

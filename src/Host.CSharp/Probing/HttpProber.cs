@@ -8,7 +8,8 @@ namespace CachetMonitor.Host.Probing;
 
 /// <summary>
 /// Makes one HTTP request for an endpoint and reports what it observed. Shares one connection pool across
-/// endpoints (a second one for <c>insecure: true</c>) and never throws for a failed request.
+/// endpoints (a second one for <c>insecure: true</c>, and one per distinct set of request options) and never throws
+/// for a failed request.
 /// </summary>
 public sealed class HttpProber : IDisposable
 {
@@ -17,6 +18,8 @@ public sealed class HttpProber : IDisposable
     private readonly HttpMessageInvoker _verified;
     private readonly HttpMessageInvoker _insecure;
     private readonly ProbeOptions _options;
+    // Endpoints with their own TLS files, proxy or redirect choice: a pool per distinct option set.
+    private readonly HandlerPool _pool;
 
     static HttpProber() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 
@@ -25,6 +28,7 @@ public sealed class HttpProber : IDisposable
         _options = options;
         _verified = new HttpMessageInvoker(CreateHandler(options, insecure: false));
         _insecure = new HttpMessageInvoker(CreateHandler(options, insecure: true));
+        _pool = new HandlerPool(insecure => CreateHandler(options, insecure));
     }
 
     private static SocketsHttpHandler CreateHandler(ProbeOptions options, bool insecure)
@@ -85,6 +89,11 @@ public sealed class HttpProber : IDisposable
             return Observation.NewUnreachable(probe.Invalid!);
         }
         var invoker = probe.Endpoint.Insecure ? _insecure : _verified;
+        if (!RequestHandlers.IsDefault(probe.Endpoint.Request)
+            && !_pool.TryGet(probe.Endpoint.Insecure, probe.Endpoint.Request, out invoker, out var problem))
+        {
+            return Observation.NewUnreachable(problem);
+        }
         try
         {
             using var request = probe.NewMessage();
@@ -126,5 +135,6 @@ public sealed class HttpProber : IDisposable
     {
         _verified.Dispose();
         _insecure.Dispose();
+        _pool.Dispose();
     }
 }

@@ -156,12 +156,16 @@ let singleEndpointCases =
                                 Severity = Partial
                                 Message = httpMessage
                                 LatencySeconds = Some 0.080
+                                ResponseStatus = None
+                                CertificateDaysLeft = None
                             }
                         Failed
                             {
                                 Severity = Performance
                                 Message = "Request timed out"
                                 LatencySeconds = None
+                                ResponseStatus = None
+                                CertificateDaysLeft = None
                             }
                         Passed 0.090
                     ]

@@ -159,6 +159,25 @@ let private validCorpus =
                 "connectivity: {urls: ['tcp://127.0.0.1:53', 'https://example.com'], frequency: 10, timeout: 2}"
             ]
         "the connectivity heuristic", configWith [] [ "connectivity: {all_failing_threshold: 0.9}" ]
+        "request options and message templates",
+        configWith
+            [
+                "ca_file: /etc/cachet-monitor/ca.pem"
+                "client_certificate: /etc/cachet-monitor/monitor.crt"
+                "client_key: /etc/cachet-monitor/monitor.key"
+                "proxy: socks5://proxy.example:1080"
+                "follow_redirects: false"
+                "team: ops"
+                "messages: {incident_outage_message: '{team}: {reason}', incident_outage: '{name} down'}"
+            ]
+            [
+                "  ca_file: /etc/cachet-monitor/ca.pem"
+                "  client_certificate: /etc/cachet-monitor/monitor.pem"
+                "messages:"
+                "  incident_outage_message: '{name}: {reason} (HTTP {status_code}, {latency_ms} ms)'"
+                "  incident_performance_message: '{name} is slow ({expires_in_days})'"
+                "  incident_operational_message: '{name} is back'"
+            ]
     ]
 
 let private invalidCorpus =
@@ -189,6 +208,10 @@ let private invalidCorpus =
         "a duration without unit", configWith [] [ "maintenance: [{name: w, cron: '0 2 * * *', duration: 30}]" ]
         "a connectivity URL of another scheme", configWith [] [ "connectivity: {urls: ['ftp://example.com']}" ]
         "a connectivity threshold over 1", configWith [] [ "connectivity: {all_failing_threshold: 1.5}" ]
+        "follow_redirects that is not a flag", configWith [ "follow_redirects: sometimes" ] []
+        "an endpoint's messages as a list", configWith [ "messages: [a, b]" ] []
+        "a number as a message template", configWith [] [ "messages: {incident_outage_message: 5}" ]
+        "a ca_file list", configWith [ "ca_file: [a.pem, b.pem]" ] []
     ]
 
 [<Tests>]

@@ -40,12 +40,15 @@ let private request = "GET http://host/path"
 let private evaluate expectations observation =
     Expectation.evaluate Performance Partial request expectations observation
 
-let private failed severity message latencySeconds =
+/// A failure; `observed` is the response's latency and status code, when one arrived.
+let private failed severity message (observed: (float * int) option) =
     Failed
         {
             Severity = severity
             Message = message
-            LatencySeconds = latencySeconds
+            LatencySeconds = observed |> Option.map fst
+            ResponseStatus = observed |> Option.map snd
+            CertificateDaysLeft = None
         }
 
 [<Tests>]
@@ -95,14 +98,14 @@ let tests =
                     test "an unexpected status fails with its code" {
                         Expect.equal
                             (evaluate [ status Partial 200 300 ] (response 503 0.1 ""))
-                            (failed Partial "Unexpected HTTP status (503)" (Some 0.1))
+                            (failed Partial "Unexpected HTTP status (503)" (Some(0.1, 503)))
                             "503"
                     }
 
                     test "the upper bound of a status range is excluded" {
                         Expect.equal
                             (evaluate [ status Partial 200 300 ] (response 300 0.1 ""))
-                            (failed Partial "Unexpected HTTP status (300)" (Some 0.1))
+                            (failed Partial "Unexpected HTTP status (300)" (Some(0.1, 300)))
                             "300"
                     }
 
@@ -117,14 +120,14 @@ let tests =
 
                         Expect.equal
                             (evaluate [ expectation ] (response 500 0.2 ""))
-                            (failed Major "Unexpected HTTP status (500)" (Some 0.2))
+                            (failed Major "Unexpected HTTP status (500)" (Some(0.2, 500)))
                             "500 not allowed"
                     }
 
                     test "a latency above the threshold fails with the measured value to 4 decimals" {
                         Expect.equal
                             (evaluate [ latency Performance 1.0 ] (response 200 1.23456 ""))
-                            (failed Performance "Latency above threshold: 1.2346 seconds" (Some 1.23456))
+                            (failed Performance "Latency above threshold: 1.2346 seconds" (Some(1.23456, 200)))
                             "slow"
                     }
 
@@ -135,7 +138,7 @@ let tests =
                     test "a regex that matches nowhere in the body fails" {
                         Expect.equal
                             (evaluate [ regex Partial "healthy" ] (response 200 0.1 "status: sick"))
-                            (failed Partial "Regex did not match anything in the body" (Some 0.1))
+                            (failed Partial "Regex did not match anything in the body" (Some(0.1, 200)))
                             "no match"
                     }
 
@@ -159,7 +162,7 @@ let tests =
 
                         Expect.equal
                             (evaluate [ twice ] (response 200 0.1 "ab-ba"))
-                            (failed Partial "Regex did not match anything in the body" (Some 0.1))
+                            (failed Partial "Regex did not match anything in the body" (Some(0.1, 200)))
                             "no match"
                     }
 
@@ -188,7 +191,7 @@ let tests =
 
                         Expect.equal
                             (evaluate all (response 500 0.2 ""))
-                            (failed Major "Unexpected HTTP status (500)" (Some 0.2))
+                            (failed Major "Unexpected HTTP status (500)" (Some(0.2, 500)))
                             "major over performance"
                     }
 
@@ -197,12 +200,12 @@ let tests =
 
                         Expect.equal
                             (evaluate all (response 500 0.2 "bad"))
-                            (failed Partial "Unexpected HTTP status (500)" (Some 0.2))
+                            (failed Partial "Unexpected HTTP status (500)" (Some(0.2, 500)))
                             "first"
 
                         Expect.equal
                             (evaluate (List.rev all) (response 500 0.2 "bad"))
-                            (failed Partial "Regex did not match anything in the body" (Some 0.2))
+                            (failed Partial "Regex did not match anything in the body" (Some(0.2, 500)))
                             "first, reversed"
                     }
 
@@ -211,7 +214,7 @@ let tests =
 
                         Expect.equal
                             (evaluate all (response 200 2.0 ""))
-                            (failed Performance "Latency above threshold: 2.0000 seconds" (Some 2.0))
+                            (failed Performance "Latency above threshold: 2.0000 seconds" (Some(2.0, 200)))
                             "latency"
                     }
 

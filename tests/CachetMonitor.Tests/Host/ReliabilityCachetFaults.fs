@@ -237,6 +237,8 @@ let private classScenarios =
                         Severity = Severity.Partial
                         Message = "Unexpected HTTP status (503)"
                         LatencySeconds = Some 0.01
+                        ResponseStatus = None
+                        CertificateDaysLeft = None
                     }
 
             monitor.OnVerdict(failed, DateTimeOffset.UtcNow.ToUnixTimeSeconds())

@@ -94,6 +94,8 @@ module Harness =
                 Severity = severity
                 Message = $"failed with {Severity.name severity}"
                 LatencySeconds = Some 0.05
+                ResponseStatus = None
+                CertificateDaysLeft = None
             }
 
     /// A monitor for `endpoint` whose Cachet side is a dry run (nothing leaves the process).

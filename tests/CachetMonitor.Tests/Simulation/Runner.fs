@@ -206,6 +206,8 @@ module Runner =
                         Severity = severity
                         Message = $"{name} answered badly ({Severity.name severity})"
                         LatencySeconds = Some 0.25
+                        ResponseStatus = None
+                        CertificateDaysLeft = None
                     }
 
             match truths[name] with

@@ -35,6 +35,23 @@ let endpoint (name: string) componentId allowedFails successThreshold (actions: 
         OnUnreachable = Partial
         Titles = titlesOf name
         TemplateValues = Map.empty
+        Messages =
+            {
+                OutageMessage = None
+                PerformanceMessage = None
+                OperationalMessage = None
+            }
+        Request =
+            {
+                Tls =
+                    {
+                        CaFile = None
+                        ClientCertificate = None
+                        ClientKey = None
+                    }
+                Proxy = None
+                FollowRedirects = true
+            }
     }
 
 let planOf (endpoints: Endpoint list) =
@@ -164,6 +181,8 @@ let failing severity =
             Severity = severity
             Message = httpMessage
             LatencySeconds = Some 0.1
+            ResponseStatus = Some 503
+            CertificateDaysLeft = None
         }
 
 /// Verdicts by their case-table names: ok, D (performance), P (partial), X (major).
