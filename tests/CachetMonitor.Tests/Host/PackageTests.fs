@@ -149,7 +149,7 @@ let tests =
 
                 Expect.equal
                     dependencies
-                    (set [ "FSharp.Core"; "FsToolkit.ErrorHandling"; "YamlDotNet" ])
+                    (set [ "Cronos"; "FSharp.Core"; "FsToolkit.ErrorHandling"; "YamlDotNet" ])
                     "its package dependencies"
             }
 
