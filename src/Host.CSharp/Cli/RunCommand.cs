@@ -157,6 +157,7 @@ public static class RunCommand
         services.AddSingleton<CheckStatistics>();
         services.AddSingleton(new ProbeOptions());
         services.AddSingleton<HttpProber>();
+        services.AddSingleton<Probers>();
         services.AddSingleton(sp => new SwitchableCachetApi(
             dryRun ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp) : LiveClient(config.Cachet, token!, CachetLogger(sp), OnDetected(sp, config))));
         services.AddSingleton<ICachetApi>(sp => new InstrumentedCachetApi(
