@@ -150,6 +150,25 @@ let private validCorpus =
             )
         "one provider mapping", (configWith [] []).Replace("  token: ${TOKEN}", "  token: {type: TOKEN, value: abc}")
         "an unknown key (a warning)", configWith [ "timout: 3" ] []
+        "a tcp check without method or expectation, with send and expect",
+        (configWith [ "send: \"PING\\r\\n\""; "expect: '^\\+PONG'" ] [])
+            .Replace("https://example.com/health", "tcp://redis.internal:6379")
+            .Replace("    method: GET\n", "")
+            .Replace("    expectation: [{type: HTTP_STATUS, status_range: 200-300}]\n", "")
+        "a tls check of the certificate",
+        (configWith [] [])
+            .Replace("https://example.com/health", "tls://mail.example:993")
+            .Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: CERTIFICATE_EXPIRATION, threshold: 14}")
+        "a dns check",
+        (configWith [] [])
+            .Replace("https://example.com/health", "dns://192.0.2.53:5353/shop.example?type=AAAA")
+            .Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: DNS_ANSWER, regex: '^2001:db8:'}")
+        "JSON and certificate expectations on https",
+        (configWith [] [])
+            .Replace(
+                "{type: HTTP_STATUS, status_range: 200-300}",
+                "{type: JSON, path: 'components.db.status', value: UP}, {type: CERTIFICATE_EXPIRATION, threshold: 7.5, incident: MAJOR}"
+            )
     ]
 
 let private invalidCorpus =
@@ -176,6 +195,15 @@ let private invalidCorpus =
             .Replace("  token: ${TOKEN}", "  token: {type: AWS_SECRETS_MANAGER, secret_name: s, secret_key: k}")
         "a webhook without url", configWith [] [ "webhooks: [{json: true}]" ]
         "endpoints as a mapping", "endpoints: {name: api}\ncachet: {api_url: https://s.example/api/v1, token: t}\n"
+        "a dns URL without a name", (configWith [] []).Replace("https://example.com/health", "dns://192.0.2.53/")
+        "a dns URL with an unknown type",
+        (configWith [] []).Replace("https://example.com/health", "dns://192.0.2.53/a.example?type=SRV")
+        "a tcp URL without a port", (configWith [] []).Replace("https://example.com/health", "tcp://db.internal")
+        "an http URL without method", (configWith [] []).Replace("    method: GET\n", "")
+        "JSON without its path",
+        (configWith [] []).Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: JSON, value: UP}")
+        "CERTIFICATE_EXPIRATION without its threshold",
+        (configWith [] []).Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: CERTIFICATE_EXPIRATION}")
     ]
 
 [<Tests>]
