@@ -15,13 +15,12 @@ public sealed class FakeTcpServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly X509Certificate2? _certificate;
     private readonly Task _accepting;
     private int _connections;
 
     private FakeTcpServer(X509Certificate2? certificate)
     {
-        _certificate = certificate;
+        Certificate = certificate;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -30,6 +29,9 @@ public sealed class FakeTcpServer : IAsyncDisposable
     public static FakeTcpServer Start(X509Certificate2? certificate = null) => new(certificate);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>The certificate new connections are served with (TLS); null serves plain TCP. A test may swap it.</summary>
+    public X509Certificate2? Certificate { get; set; }
 
     /// <summary>Written to each connection once it is up (after the handshake over TLS); null writes nothing.</summary>
     public string? Banner { get; set; }
@@ -74,10 +76,10 @@ public sealed class FakeTcpServer : IAsyncDisposable
         try
         {
             Stream stream = client.GetStream();
-            if (_certificate is not null)
+            if (Certificate is { } certificate)
             {
                 var tls = new SslStream(stream);
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, _stop.Token);
                 stream = tls;
             }
             await using (stream)
