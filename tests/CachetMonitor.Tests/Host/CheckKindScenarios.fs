@@ -2,12 +2,13 @@
 /// on 127.0.0.1, its component goes down in the fake Cachet with the check's message, and recovers.
 module CachetMonitor.Tests.Host.CheckKindScenarios
 
-open System
 open Expecto
 open CachetMonitor.FakeServers
-open CachetMonitor.Tests.Host.MonitorProcess
 open CachetMonitor.Tests.Host.ScenarioSupport
+open CachetMonitor.Tests.Host.MonitorProcess
+open System
 
+/// The fake Cachet's token in these scenarios (never in the output).
 let private token = "kinds-secret-token-2718"
 
 /// One kind's scenario: the endpoint's URL and lines, how often the target was asked, how to break and mend it, the
