@@ -196,5 +196,80 @@ let private scenarios =
         }
     ]
 
+/// `check --json` probes every kind once and shows what each saw.
+let private checkCommand =
+    testTask "check --json shows every kind: verdict, message and what the check saw" {
+        let certificate =
+            TestCertificates.SelfSigned("CN=imap.test", DateTimeOffset.UtcNow.AddDays 40.0)
+
+        use tls = FakeTcpServer.Start(certificate)
+        use tcp = FakeTcpServer.Start()
+        tcp.Banner <- "+OK ready\r\n"
+        use dns = FakeDnsServer.Start()
+        dns.Answer("shop.test", "MX", "10 mail.shop.test")
+        use dir = new TempDir()
+
+        let endpoint name url lines = endpointYaml name url 1 lines
+
+        let yaml =
+            config
+                "http://127.0.0.1:1/api/v1"
+                token
+                [
+                    endpoint "pop" $"tcp://127.0.0.1:{tcp.Port}" [ "expect: '^\\+OK'" ]
+                    endpoint
+                        "imap"
+                        $"tls://127.0.0.1:{tls.Port}"
+                        [
+                            "insecure: true"
+                            "expectation: [{type: CERTIFICATE_EXPIRATION, threshold: 30}]"
+                        ]
+                    endpoint
+                        "mx"
+                        $"dns://127.0.0.1:{dns.Port}/shop.test?type=MX"
+                        [ "expectation: [{type: DNS_ANSWER, value: 10 mail.shop.test}]" ]
+                    endpoint "gone" $"dns://127.0.0.1:{dns.Port}/gone.test" []
+                ]
+                []
+
+        let path = dir.Write("config.yml", yaml)
+
+        let! (code: int), (output: string) =
+            run [ "check"; path; "--json" ] [] (seconds 30.0)
+
+        Expect.equal code 1 $"one check fails\n{output}"
+        let document = Text.Json.JsonDocument.Parse(output.Substring(output.IndexOf '['))
+
+        let rows =
+            [
+                for row: Text.Json.JsonElement in document.RootElement.EnumerateArray() ->
+                    string (row.GetProperty("endpoint").GetString()),
+                    (row.GetProperty("verdict").GetString(),
+                     row.GetProperty("message").GetString(),
+                     row.GetProperty("detail").ToString())
+            ]
+            |> Map.ofList
+
+        document.Dispose()
+        // (endpoint, verdict, the detail's start): what a passing check of each kind shows.
+        for name, detail in
+            [
+                "pop", "received \"+OK ready\""
+                "imap", "certificate CN=imap.test expires "
+                "mx", "NOERROR shop.test: MX 10 mail.shop.test"
+            ] do
+            let verdict, _, shown = rows[name]
+            Expect.equal verdict "pass" name
+            Expect.stringStarts shown detail name
+
+        Expect.equal
+            rows["gone"]
+            ("fail (PARTIAL)", "DNS lookup of gone.test failed: NXDOMAIN", "NXDOMAIN gone.test")
+            "NXDOMAIN fails with that word"
+
+        certificate.Dispose()
+    }
+
 [<Tests>]
-let tests = testSequenced (testList "check kinds end to end" scenarios)
+let tests =
+    testSequenced (testList "check kinds end to end" (scenarios @ [ checkCommand ]))
