@@ -7,7 +7,8 @@ open CachetMonitor.Domain
 /// One configured expectation of an endpoint.
 [<Sealed>]
 type ExpectationConfig internal (inner: Expectation) =
-    /// The config <c>type</c>: <c>HTTP_STATUS</c>, <c>LATENCY</c> or <c>REGEX</c>.
+    /// The config <c>type</c>: <c>HTTP_STATUS</c>, <c>LATENCY</c>, <c>REGEX</c>, <c>CERTIFICATE_EXPIRATION</c>,
+    /// <c>JSON</c> or <c>DNS_ANSWER</c>; <c>EXPECT</c> for the endpoint's <c>expect</c> (tcp:// and tls://).
     member _.Type = inner.Kind.TypeName
 
     /// The severity of its failure as the config writes it (<c>PERFORMANCE</c>, <c>PARTIAL</c>, <c>MAJOR</c>).
@@ -95,7 +96,8 @@ type EndpointConfig internal (inner: Endpoint) =
     member _.Expectations: IReadOnlyList<ExpectationConfig> =
         inner.Expectations |> List.map ExpectationConfig |> List.toArray :> _
 
-    /// Whether a probe must read the response body (a <c>REGEX</c> expectation); otherwise the headers suffice.
+    /// Whether a probe must read the response body (a <c>REGEX</c> or <c>JSON</c> expectation, or <c>expect</c>);
+    /// otherwise the headers suffice.
     member _.NeedsBody = inner.NeedsBody
 
     /// Failing checks tolerated before the endpoint counts as down (<c>allowed_fails</c>).
