@@ -112,7 +112,53 @@ type RequestOptions =
     /// `proxy` for C#: null when not set.
     member this.ProxyOrNull: string | null = Option.toObj this.Proxy
 
-/// One HTTP endpoint to watch and the Cachet component it drives.
+/// The DNS record types a `dns://` URL may ask for (`?type=`).
+type DnsRecordType =
+    | A
+    | AAAA
+    | CNAME
+    | MX
+    | TXT
+
+/// Naming DNS record types as URLs write them.
+[<RequireQualifiedAccess>]
+module DnsRecordType =
+    /// Every type, in the order the docs list them.
+    let all = [ A; AAAA; CNAME; MX; TXT ]
+
+    /// The type as a URL writes it (`A`, `MX`, …).
+    let name recordType =
+        match recordType with
+        | A -> "A"
+        | AAAA -> "AAAA"
+        | CNAME -> "CNAME"
+        | MX -> "MX"
+        | TXT -> "TXT"
+
+    /// The type a URL names (any case).
+    let tryParse (text: string) =
+        all |> List.tryFind (fun t -> name t = text.Trim().ToUpperInvariant())
+
+/// The question of a `dns://RESOLVER[:PORT]/NAME?type=T` URL.
+type DnsQuery =
+    {
+        /// The resolver's host or address.
+        Resolver: string
+        Port: int
+        Name: string
+        RecordType: DnsRecordType
+    }
+
+/// What probing an endpoint does, chosen by its URL's scheme.
+type ProbeTarget =
+    /// `http://`, `https://`: an HTTP request.
+    | HttpTarget
+    /// `tcp://host:port` (and `tls://host:port`, which also makes a TLS handshake): a connection.
+    | TcpTarget of host: string * port: int * tls: bool
+    /// `dns://…`: one DNS question.
+    | DnsTarget of query: DnsQuery
+
+/// One endpoint to watch and the Cachet component it drives.
 type Endpoint =
     {
         Name: string
@@ -120,11 +166,15 @@ type Endpoint =
         RawUrl: string
         /// The URL probed: `http://` added when there is no scheme.
         Url: string
+        /// What the URL's scheme makes a probe do.
+        Target: ProbeTarget
         /// The method as written (messages show this).
         Method: string
         Headers: (string * string) list
         /// Request body (`body`, a new key), sent as written.
         Body: string option
+        /// Written once connected (`send`, `tcp://`/`tls://` only), as UTF-8.
+        Send: string option
         TimeoutSeconds: float
         Insecure: bool
         Expectations: Expectation list
@@ -163,14 +213,30 @@ type Endpoint =
         |> List.map (fun (name, value) -> System.Collections.Generic.KeyValuePair(name, value))
         :> _
 
-    /// Whether a check must read the response body (a `REGEX` expectation); otherwise only the headers are awaited.
+    /// `send` for C#: null when not set.
+    member this.SendOrNull: string | null = Option.toObj this.Send
+
+    /// Whether a check must read the response body (a `REGEX` or `JSON` expectation, or `expect`); otherwise only
+    /// the headers are awaited.
     member this.NeedsBody =
         this.Expectations
         |> List.exists (fun e ->
             match e.Kind with
-            | BodyRegex _ -> true
+            | BodyRegex _
+            | JsonValue _
+            | Banner _ -> true
             | HttpStatus _
-            | Latency _ -> false)
+            | Latency _
+            | CertificateExpiration _
+            | DnsAnswer _ -> false)
+
+    /// Whether a check must read the server certificate (a `CERTIFICATE_EXPIRATION` expectation).
+    member this.NeedsCertificate =
+        this.Expectations
+        |> List.exists (fun e ->
+            match e.Kind with
+            | CertificateExpiration _ -> true
+            | _ -> false)
 
     /// Whether the endpoint's `action` list holds the action.
     member this.Has(action: MonitorAction) = this.Actions.Contains action

@@ -221,10 +221,18 @@ type HostInterop =
 
     /// A plain GET of `url` within `timeoutSeconds`, shaped from an endpoint of the config: a connectivity check.
     static member ConnectivityProbe(template: Endpoint, url: string, timeoutSeconds: float) : Endpoint =
+        let probed, target =
+            match ConfigReading.TargetUrl.targetUrl { Text = url; FromEnvironment = false } with
+            | Ok(_, probed, target) -> probed, target
+            // Unreachable for a config the parser accepted; probed as written, the probe reports what is wrong.
+            | Error _ -> url, HttpTarget
+
         { template with
             Name = "connectivity"
-            Url = url
+            Url = probed
             RawUrl = url
+            Target = target
+            Send = None
             Method = "GET"
             Headers = []
             Body = None

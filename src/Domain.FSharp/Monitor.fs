@@ -16,6 +16,9 @@ module Monitor =
         Expectation.evaluate
             endpoint.OnTimeout
             endpoint.OnUnreachable
-            $"{endpoint.Method} {UrlCredentials.mask endpoint.Url}"
+            (match endpoint.Target with
+             | HttpTarget -> $"{endpoint.Method} {UrlCredentials.mask endpoint.Url}"
+             | TcpTarget _
+             | DnsTarget _ -> UrlCredentials.mask endpoint.Url)
             endpoint.Expectations
             observation

@@ -10,14 +10,7 @@ type Observation internal (inner: CachetMonitor.Domain.Observation) =
     /// A response arrived: its status code, the seconds from sending the request to its headers, and the body
     /// (only read when the endpoint has a <c>REGEX</c> expectation; pass "" otherwise).
     static member Responded(statusCode: int, latencySeconds: float, body: string) =
-        Observation(
-            CachetMonitor.Domain.Responded
-                {
-                    StatusCode = statusCode
-                    LatencySeconds = latencySeconds
-                    Body = body
-                }
-        )
+        Observation(CachetMonitor.Domain.Responded(CachetMonitor.Domain.Response.http statusCode latencySeconds body))
 
     /// No response within the endpoint's <c>timeout</c>.
     static member TimedOut() =

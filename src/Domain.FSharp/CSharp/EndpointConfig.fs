@@ -7,12 +7,9 @@ open CachetMonitor.Domain
 /// One configured expectation of an endpoint.
 [<Sealed>]
 type ExpectationConfig internal (inner: Expectation) =
-    /// The config <c>type</c>: <c>HTTP_STATUS</c>, <c>LATENCY</c> or <c>REGEX</c>.
-    member _.Type =
-        match inner.Kind with
-        | HttpStatus _ -> "HTTP_STATUS"
-        | Latency _ -> "LATENCY"
-        | BodyRegex _ -> "REGEX"
+    /// The config <c>type</c>: <c>HTTP_STATUS</c>, <c>LATENCY</c>, <c>REGEX</c>, <c>CERTIFICATE_EXPIRATION</c>,
+    /// <c>JSON</c> or <c>DNS_ANSWER</c>; <c>EXPECT</c> for the endpoint's <c>expect</c> (tcp:// and tls://).
+    member _.Type = inner.Kind.TypeName
 
     /// The severity of its failure as the config writes it (<c>PERFORMANCE</c>, <c>PARTIAL</c>, <c>MAJOR</c>).
     member _.Severity = Severity.name inner.Severity
@@ -21,22 +18,44 @@ type ExpectationConfig internal (inner: Expectation) =
     member _.StatusRanges: IReadOnlyList<string> =
         match inner.Kind with
         | HttpStatus ranges -> ranges |> List.map StatusRange.render |> List.toArray :> _
-        | Latency _
-        | BodyRegex _ -> Array.empty :> _
+        | _ -> Array.empty :> _
 
     /// <c>LATENCY</c>: the threshold in seconds; null otherwise.
     member _.ThresholdSeconds: Nullable<float> =
         match inner.Kind with
         | Latency threshold -> Nullable threshold
-        | HttpStatus _
-        | BodyRegex _ -> Nullable()
+        | _ -> Nullable()
 
-    /// <c>REGEX</c>: the pattern as written; null otherwise.
+    /// <c>REGEX</c> (and <c>JSON</c>, <c>DNS_ANSWER</c> with <c>regex</c>, and <c>expect</c>): the pattern as written;
+    /// null otherwise.
     member _.Regex: string | null =
         match inner.Kind with
-        | BodyRegex pattern -> RegexPattern.source pattern
-        | HttpStatus _
-        | Latency _ -> null
+        | BodyRegex pattern
+        | Banner pattern
+        | JsonValue(_, Matches pattern)
+        | DnsAnswer(Matches pattern) -> RegexPattern.source pattern
+        | _ -> null
+
+    /// <c>CERTIFICATE_EXPIRATION</c>: the threshold in days; null otherwise.
+    member _.ThresholdDays: Nullable<float> =
+        Option.toNullable (
+            match inner.Kind with
+            | CertificateExpiration days -> Some days
+            | _ -> None
+        )
+
+    /// <c>JSON</c>: the path as written; null otherwise.
+    member _.JsonPath: string | null =
+        match inner.Kind with
+        | JsonValue(path, _) -> JsonPath.render path
+        | _ -> null
+
+    /// <c>JSON</c>, <c>DNS_ANSWER</c>: the <c>value</c> compared with; null otherwise.
+    member _.Value: string | null =
+        match inner.Kind with
+        | JsonValue(_, Equals value)
+        | DnsAnswer(Equals value) -> value
+        | _ -> null
 
 /// One endpoint to watch, as configured (every value validated and defaulted).
 [<Sealed>]
@@ -58,6 +77,9 @@ type EndpointConfig internal (inner: Endpoint) =
     /// The request headers, in config order.
     member _.Headers: IReadOnlyList<KeyValuePair<string, string>> = inner.HeaderList
 
+    /// What is written once connected (<c>send</c>, <c>tcp://</c> and <c>tls://</c>); null when not set.
+    member _.Send: string | null = inner.SendOrNull
+
     /// The request body (<c>body</c>); null when not set.
     member _.Body: string | null = inner.BodyOrNull
 
@@ -74,7 +96,8 @@ type EndpointConfig internal (inner: Endpoint) =
     member _.Expectations: IReadOnlyList<ExpectationConfig> =
         inner.Expectations |> List.map ExpectationConfig |> List.toArray :> _
 
-    /// Whether a probe must read the response body (a <c>REGEX</c> expectation); otherwise the headers suffice.
+    /// Whether a probe must read the response body (a <c>REGEX</c> or <c>JSON</c> expectation, or <c>expect</c>);
+    /// otherwise the headers suffice.
     member _.NeedsBody = inner.NeedsBody
 
     /// Failing checks tolerated before the endpoint counts as down (<c>allowed_fails</c>).

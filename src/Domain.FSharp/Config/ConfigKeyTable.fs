@@ -179,17 +179,17 @@ module ConfigKeyTable =
             key
                 ConfigSection.Endpoint
                 "url"
-                KeyType.HttpUrl
+                KeyType.CheckUrl
                 true
                 Original
-                "The URL probed. Templates see the value as written. User-info (`http://user:pass@host/`) is sent as Basic auth (unless `header` sets `Authorization`) and shown as `http://***@host/` everywhere: incident messages, webhooks, logs, `check`."
+                "The URL probed. Templates see the value as written. User-info (`http://user:pass@host/`) is sent as Basic auth (unless `header` sets `Authorization`) and shown as `http://***@host/` everywhere: incident messages, webhooks, logs, `check`. Besides http(s): `tcp://host:port` (a connection), `tls://host:port` (a connection and a TLS handshake), `dns://RESOLVER[:PORT]/NAME?type=A|AAAA|CNAME|MX|TXT` (one question to that resolver; port 53 and type `A` by default); see [checks.md](checks.md)."
             key
                 ConfigSection.Endpoint
                 "method"
                 KeyType.Text
-                true
+                false
                 Original
-                "HTTP method, sent upper-cased; shown as written."
+                "HTTP method, sent upper-cased; shown as written. Required for http(s) URLs; not used by `tcp://`, `tls://` and `dns://`."
             key
                 ConfigSection.Endpoint
                 "timeout"
@@ -215,9 +215,9 @@ module ConfigKeyTable =
                 ConfigSection.Endpoint
                 "expectation"
                 (KeyType.ListOfSections(ConfigSection.Expectation, 1))
-                true
+                false
                 Original
-                "What a good response looks like."
+                "What a good response looks like. Required for http(s) URLs; a `tcp://`/`tls://` check without it passes when it connects, a `dns://` check when the lookup answers (no NXDOMAIN or SERVFAIL)."
             optional
                 ConfigSection.Endpoint
                 "header"
@@ -331,6 +331,20 @@ module ConfigKeyTable =
                 ours
                 (Some "true")
                 "Follow redirects (up to 10). `false`: a 3xx answer is the observed status, which `HTTP_STATUS` judges like any other."
+            key
+                ConfigSection.Endpoint
+                "send"
+                KeyType.Text
+                false
+                ours
+                "`tcp://` and `tls://` only: text written (UTF-8) once connected, e.g. `PING\r\n` for Redis."
+            key
+                ConfigSection.Endpoint
+                "expect"
+                KeyType.RegexText
+                false
+                ours
+                "`tcp://` and `tls://` only: a regular expression the first bytes the server sends (after `send`, up to 4 KiB or the timeout) must match, e.g. `^220 ` for SMTP; a mismatch fails as `PARTIAL`."
 
             key
                 ConfigSection.Expectation
@@ -345,7 +359,7 @@ module ConfigKeyTable =
                 severity
                 Original
                 None
-                "The severity of a failure (default: `PARTIAL`, `PERFORMANCE` for `LATENCY`)."
+                "The severity of a failure (default: `PARTIAL`, `PERFORMANCE` for `LATENCY` and `CERTIFICATE_EXPIRATION`)."
             { key
                   ConfigSection.Expectation
                   "status_range"
@@ -358,20 +372,38 @@ module ConfigKeyTable =
             { key
                   ConfigSection.Expectation
                   "threshold"
-                  (KeyType.Seconds System.Double.MaxValue)
+                  KeyType.PositiveNumber
                   true
                   Original
-                  "`LATENCY`: passes when latency ≤ threshold seconds." with
-                AppliesTo = [ "LATENCY" ]
+                  "`LATENCY`: passes when latency ≤ threshold seconds. `CERTIFICATE_EXPIRATION`: fails when the certificate expires within threshold days." with
+                AppliesTo = [ "LATENCY"; "CERTIFICATE_EXPIRATION" ]
             }
             { key
                   ConfigSection.Expectation
                   "regex"
                   KeyType.RegexText
-                  true
+                  false
                   Original
-                  "`REGEX`: passes when the pattern matches anywhere in the body (`.` matches newlines; Python's `(?P<n>…)` is translated)." with
-                AppliesTo = [ "REGEX" ]
+                  "`REGEX` (required): passes when the pattern matches anywhere in the body (`.` matches newlines; Python's `(?P<n>…)` is translated). `JSON`, `DNS_ANSWER`: instead of `value`, the pattern the value (or one answer) must match." with
+                AppliesTo = [ "REGEX"; "JSON"; "DNS_ANSWER" ]
+            }
+            { key
+                  ConfigSection.Expectation
+                  "path"
+                  KeyType.Text
+                  true
+                  ours
+                  "`JSON`: where the value is: member names separated by dots, `[n]` for array items (`components.db.status`, `items[0].id`)." with
+                AppliesTo = [ "JSON" ]
+            }
+            { key
+                  ConfigSection.Expectation
+                  "value"
+                  KeyType.Text
+                  false
+                  ours
+                  "`JSON`: passes when the value's text equals this (a string's text, a number or `true`/`false`/`null` as written). `DNS_ANSWER`: passes when one answer equals this (names in any case, a trailing dot ignored; MX as `PREFERENCE HOST`). One of `value` and `regex`." with
+                AppliesTo = [ "JSON"; "DNS_ANSWER" ]
             }
 
             key

@@ -21,6 +21,10 @@ type KeyType =
     | AsciiText
     /// An `http://`/`https://` URL (`http://` is added when there is no `://`).
     | HttpUrl
+    /// An endpoint's URL: http(s) as `HttpUrl`, or `tcp://host:port`, `tls://host:port`, `dns://RESOLVER[:PORT]/NAME`.
+    | CheckUrl
+    /// A number > 0 (`threshold` in days).
+    | PositiveNumber
     /// Seconds, a number > 0 and at most the bound.
     | Seconds of max: float
     /// Seconds as `Seconds`, where 0 (which the original accepted) stands for 1 second, with a warning.
@@ -103,7 +107,15 @@ module ConfigKeys =
     let MaxId = System.Int32.MaxValue
 
     /// The expectation `type`s.
-    let ExpectationTypes = [ "HTTP_STATUS"; "LATENCY"; "REGEX" ]
+    let ExpectationTypes =
+        [
+            "HTTP_STATUS"
+            "LATENCY"
+            "REGEX"
+            "CERTIFICATE_EXPIRATION"
+            "JSON"
+            "DNS_ANSWER"
+        ]
 
     /// The largest `cachet.rate_limit_per_minute`.
     [<Literal>]

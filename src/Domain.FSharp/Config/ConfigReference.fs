@@ -15,6 +15,8 @@ module ConfigReference =
         | KeyType.Text -> "text"
         | KeyType.AsciiText -> "printable ASCII text"
         | KeyType.HttpUrl -> "http(s) URL"
+        | KeyType.CheckUrl -> "http(s), tcp, tls or dns URL"
+        | KeyType.PositiveNumber -> "number (> 0)"
         | KeyType.Seconds max when max = Double.MaxValue -> "seconds (> 0)"
         | KeyType.Seconds max -> $"seconds (> 0, ≤ %s{formatNumber max})"
         | KeyType.SecondsOrZero max -> $"seconds (> 0, ≤ %s{formatNumber max}; 0 or empty: 1, with a warning)"

@@ -96,6 +96,24 @@ module ConfigSchema =
             // No scheme (http:// is added), or http(s).
             let http = anyCase "http"
             obj [ "type", str "string"; "pattern", str $"^\\s*((?!.*://)\\S|%s{http}[sS]?://)" ]
+        | KeyType.CheckUrl ->
+            // As HttpUrl, or tcp/tls with host:port, or dns with a resolver, a name and a known type if any.
+            let tcp = $"""(%s{anyCase "tcp"}|%s{anyCase "tls"})://[^/?#\s]+:\d+/?\s*$"""
+
+            let types =
+                DnsRecordType.all
+                |> List.map (DnsRecordType.name >> anyCase)
+                |> String.concat "|"
+
+            let dns =
+                $"""%s{anyCase "dns"}://[^/?#\s]+/[^/?#\s]+(\?%s{anyCase "type"}=(%s{types}))?\s*$"""
+
+            obj
+                [
+                    "type", str "string"
+                    "pattern", str $"""^\s*((?!.*://)\S|%s{anyCase "http"}[sS]?://|%s{tcp}|%s{dns})"""
+                ]
+        | KeyType.PositiveNumber -> valueSchema (KeyType.Seconds Double.MaxValue)
         | KeyType.Seconds max ->
             anyOf
                 [
@@ -249,9 +267,34 @@ module ConfigSchema =
                         "then", obj [ "required", arr (names |> List.map (snd >> str)) ]
                     ])
 
+        // An endpoint's `method` and `expectation` are required for http(s) URLs only (not tcp://, tls://, dns://).
+        let byScheme =
+            if section = ConfigSection.Endpoint then
+                let other = $"""^\s*(%s{anyCase "tcp"}|%s{anyCase "tls"}|%s{anyCase "dns"})://"""
+
+                [
+                    obj
+                        [
+                            "if",
+                            obj
+                                [
+                                    "properties", obj [ "url", obj [ "type", str "string"; "pattern", str other ] ]
+                                    "required", arr [ str "url" ]
+                                ]
+                            "else", obj [ "required", arr [ str "method"; str "expectation" ] ]
+                        ]
+                ]
+            else
+                []
+
+        let conditions = byType @ byScheme
+
         obj (
             [ "type", str "object"; "properties", properties; "required", arr always ]
-            @ (if byType.IsEmpty then [] else [ "allOf", arr byType ])
+            @ (if conditions.IsEmpty then
+                   []
+               else
+                   [ "allOf", arr conditions ])
         )
 
     let private sections =

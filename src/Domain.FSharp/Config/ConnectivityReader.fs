@@ -6,21 +6,17 @@ open CachetMonitor.Domain
 /// The `connectivity` section: the URLs that tell the monitor's own network is up, or the heuristic.
 [<AutoOpen>]
 module internal ConnectivityReader =
-    /// An absolute URL of one of the connectivity schemes, with a host.
+    /// An absolute URL of one of the check kinds (its scheme written: no `http://` is added here).
     let connectivityUrl (value: Scalar) =
-        match tryUri (value.Text.Trim()) with
-        | Some uri when not (List.contains uri.Scheme ConfigKeys.ConnectivitySchemes) ->
+        if not (value.Text.Contains "://") then
             let listed =
                 ConfigKeys.ConnectivitySchemes
                 |> List.map (fun s -> s + "://")
                 |> String.concat ", "
 
             Error $"{shown value} must be a URL of one of {listed}"
-        | Some uri when System.String.IsNullOrEmpty uri.Host -> Error $"{shown value} has no host"
-        | Some uri when (uri.Scheme = "tcp" || uri.Scheme = "tls") && uri.IsDefaultPort ->
-            Error $"{shown value} needs a port (tcp://host:port)"
-        | Some _ -> Ok(value.Text.Trim())
-        | None -> Error $"{shown value} is not a valid URL"
+        else
+            targetUrl value |> Result.map (fun (raw, _, _) -> raw.Trim())
 
     /// A share: greater than 0, at most 1.
     let fraction (value: Scalar) =

@@ -14,6 +14,28 @@ module internal EndpointReader =
     [<Literal>]
     let LeastSeconds = 1.0
 
+    /// A certificate threshold: a positive number of days.
+    let days (value: Scalar) =
+        match tryFloat value.Text with
+        | Some number when number > 0.0 -> Ok number
+        | _ -> Error $"%s{shown value} must be a positive number of days"
+
+    let jsonPath (value: Scalar) =
+        JsonPath.parse value.Text
+        |> Result.mapError (redacted value "is not a JSON path")
+
+    /// `value` or `regex` (exactly one), as JSON and DNS_ANSWER take them.
+    let textMatch lookup (ex: Section) =
+        match optional ex "value" (readText lookup), optional ex "regex" (readWith lookup regex) with
+        | Ok(Some value), Ok None -> Ok(Equals value)
+        | Ok None, Ok(Some pattern) -> Ok(Matches pattern)
+        | Ok(Some _), Ok(Some _) ->
+            fail (child ex.Path "regex") (Option.get (tryFind ex "regex")) "cannot go with value: give one of them"
+        | Ok None, Ok None -> Error [ issue (child ex.Path "value") ex.Position "is required (or regex)" ]
+        | Error a, Error b -> Error(a @ b)
+        | Error e, _
+        | _, Error e -> Error e
+
     let expectation lookup path node =
         node
         |> mapping
@@ -34,6 +56,17 @@ module internal EndpointReader =
                         | "LATENCY" ->
                             required ex "threshold" (readWith lookup (seconds Double.MaxValue))
                             |> Result.map (fun threshold -> Latency threshold, Performance)
+                        | "CERTIFICATE_EXPIRATION" ->
+                            required ex "threshold" (readWith lookup days)
+                            |> Result.map (fun days -> CertificateExpiration days, Performance)
+                        | "JSON" ->
+                            validation {
+                                let! path = required ex "path" (readWith lookup jsonPath)
+                                and! expected = textMatch lookup ex
+                                return JsonValue(path, expected), Partial
+                            }
+                        | "DNS_ANSWER" ->
+                            textMatch lookup ex |> Result.map (fun expected -> DnsAnswer expected, Partial)
                         | _ ->
                             required ex "regex" (readWith lookup regex)
                             |> Result.map (fun pattern -> BodyRegex pattern, Partial))
@@ -165,6 +198,91 @@ module internal EndpointReader =
         | Ok actions when not (List.contains PushMetrics actions) -> read |> Result.orElse (Ok Seconds)
         | _ -> read
 
+    /// Whether the endpoint's URL is http(s), as `method` and `expectation` require only then.
+    let private isHttpUrl (ep: Section) =
+        match tryFind ep "url" with
+        | Some node ->
+            match (textOf node).Trim().ToLowerInvariant() with
+            | text when text.StartsWith "tcp://" || text.StartsWith "tls://" || text.StartsWith "dns://" -> false
+            | _ -> true
+        | None -> true
+
+    /// A key required for http(s) URLs only; other URLs take `fallback` when it is absent.
+    let private forHttp (ep: Section) key read fallback =
+        if isHttpUrl ep then
+            required ep key read
+        else
+            optional ep key read |> Result.map (Option.defaultValue fallback)
+
+    /// The URL kinds an expectation type works with, as messages name them.
+    let private worksWith kind =
+        match kind with
+        | HttpStatus _
+        | BodyRegex _
+        | JsonValue _ -> "http:// and https:// URLs"
+        | CertificateExpiration _ -> "https:// and tls:// URLs"
+        | DnsAnswer _ -> "dns:// URLs"
+        | Latency _
+        | Banner _ -> "every URL"
+
+    let private fits target (url: string) kind =
+        match kind, target with
+        | Latency _, _ -> true
+        | (HttpStatus _ | BodyRegex _ | JsonValue _), HttpTarget -> true
+        | CertificateExpiration _, HttpTarget -> url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+        | CertificateExpiration _, TcpTarget(_, _, tls) -> tls
+        | DnsAnswer _, DnsTarget _
+        | Banner _, TcpTarget _ -> true
+        | _ -> false
+
+    /// Keys and expectations that do not go with the endpoint's kind of URL: each error at its key.
+    let private combinations (ep: Section) (endpoint: Endpoint) =
+        let scheme = endpoint.Url.Substring(0, max 0 (endpoint.Url.IndexOf "://"))
+
+        let keyErrors =
+            [
+                match endpoint.Target with
+                | TcpTarget _ -> yield! [ "header"; "body" ]
+                | DnsTarget _ -> yield! [ "header"; "body"; "send"; "expect" ]
+                | HttpTarget -> yield! [ "send"; "expect" ]
+            ]
+            |> List.choose (fun key ->
+                tryFind ep key
+                |> Option.filter (isAbsent >> not)
+                |> Option.map (fun node ->
+                    issue (child ep.Path key) (at node) $"does not apply to a %s{scheme}:// URL (see docs/checks.md)"))
+
+        let expectationErrors =
+            match tryFind ep "expectation" with
+            | Some(:? YamlSequenceNode as items) ->
+                List.zip
+                    (List.ofSeq items.Children |> List.truncate endpoint.Expectations.Length)
+                    (endpoint.Expectations |> List.truncate items.Children.Count)
+                |> List.mapi (fun i (node, expectation) -> i, node, expectation)
+                |> List.filter (fun (_, _, e) -> not (fits endpoint.Target endpoint.Url e.Kind))
+                |> List.map (fun (i, node, e) ->
+                    let path = child (index (child ep.Path "expectation") i) "type"
+
+                    let where =
+                        match node with
+                        | :? YamlMappingNode as mapping ->
+                            mapping.Children
+                            |> Seq.tryPick (fun (KeyValue(k, v)) -> if textOf k = "type" then Some v else None)
+                            |> Option.defaultValue node
+                        | _ -> node
+
+                    let typeName = e.Kind.TypeName
+
+                    issue
+                        path
+                        (at where)
+                        $"%s{typeName} works with %s{worksWith e.Kind} only, not with a %s{scheme}:// URL")
+            | _ -> []
+
+        match keyErrors @ expectationErrors with
+        | [] -> Ok()
+        | errors -> Error errors
+
     let endpoint lookup path node =
         node
         |> mapping
@@ -175,15 +293,17 @@ module internal EndpointReader =
 
                 validation {
                     let! name = required ep "name" (readText lookup)
-                    and! rawUrl, url = required ep "url" (readWith lookup httpUrl)
-                    and! httpMethod = required ep "method" (readWith lookup httpMethod)
+                    and! rawUrl, url, target = required ep "url" (readWith lookup targetUrl)
+                    and! httpMethod = forHttp ep "method" (readWith lookup httpMethod) ""
                     and! headers = value ep "header" (headers lookup)
                     and! body = optional ep "body" (readText lookup)
+                    and! send = optional ep "send" (readText lookup)
+                    and! expect = optional ep "expect" (readWith lookup regex)
                     and! timeout = secondsOrZero lookup ep "timeout" ConfigKeys.MaxTimeoutSeconds
                     and! insecure = value ep "insecure" (readWith lookup boolean)
 
                     and! expectations =
-                        required ep "expectation" (listOf "expectation" true (expectation lookup))
+                        forHttp ep "expectation" (listOf "expectation" true (expectation lookup)) []
 
                     and! allowedFails = allowedFails lookup ep
                     and! successThreshold = value ep "success_threshold" (readWith lookup (checkCount 1))
@@ -202,12 +322,18 @@ module internal EndpointReader =
                             Name = name
                             RawUrl = rawUrl
                             Url = url
+                            Target = target
                             Method = httpMethod
                             Headers = headers
                             Body = body
+                            Send = send
                             TimeoutSeconds = timeout
                             Insecure = insecure
-                            Expectations = expectations
+                            Expectations =
+                                expectations
+                                @ (expect
+                                   |> Option.map (fun p -> { Kind = Banner p; Severity = Partial })
+                                   |> Option.toList)
                             AllowedFails = allowedFails
                             SuccessThreshold = successThreshold
                             ComponentId = componentId
@@ -223,5 +349,6 @@ module internal EndpointReader =
                             Messages = noMessages
                             Request = request
                         }
-                })
+                }
+                |> Result.bind (fun endpoint -> combinations ep endpoint |> Result.map (fun () -> endpoint)))
             path

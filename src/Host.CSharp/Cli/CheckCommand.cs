@@ -19,6 +19,9 @@ public static class CheckCommand
     {
         /// <summary>The open maintenance windows covering the endpoint (<c>name until time</c>), or null.</summary>
         public string? Maintenance { get; init; }
+
+        /// <summary>What a non-HTTP check saw (certificate, DNS answers, banner); null when there is nothing to add.</summary>
+        public string? Detail { get; init; }
     }
 
     public static async Task<int> RunAsync(string path, bool json, Func<string, string?> environment, TextWriter stdout, TextWriter stderr)
@@ -32,8 +35,9 @@ public static class CheckCommand
         // A URL or message may carry a value taken from ${VAR}: mask those like the daemon's logs do.
         var redactor = new SecretRedactor();
         redactor.Add(loaded.Masked);
-        using var prober = new HttpProber(new ProbeOptions());
-        await ProbeWarmUp.RunAsync(prober, endpoints, NullLogger.Instance, CancellationToken.None);
+        using var http = new HttpProber(new ProbeOptions());
+        using var prober = new Probers(http);
+        await ProbeWarmUp.RunAsync(http, endpoints, NullLogger.Instance, CancellationToken.None);
         using var slots = new SemaphoreSlim(64);
         var rows = await Task.WhenAll(endpoints.Select(async endpoint =>
         {
@@ -78,12 +82,41 @@ public static class CheckCommand
             Message = redactor.Redact(row.Message),
             Endpoint = redactor.Redact(row.Endpoint),
             IncidentMessage = row.IncidentMessage is { } message ? redactor.Redact(message) : null,
+            Detail = row.Detail is null ? null : redactor.Redact(row.Detail),
         };
 
-    private static Row ToRow(Endpoint endpoint, Observation observation)
+    private static Row ToRow(Endpoint endpoint, Observation observation) =>
+        Verdict(endpoint, observation) with { Detail = Detail(observation) };
+
+    /// <summary>The certificate, DNS answer or banner a check saw, on one line.</summary>
+    private static string? Detail(Observation observation)
+    {
+        if (observation is not Observation.Responded { Item: var response })
+        {
+            return null;
+        }
+        var parts = new List<string>();
+        if (response.Certificate?.Value is { } certificate)
+        {
+            var days = CertificateModule.daysLeft(certificate).ToString("0.#", CultureInfo.InvariantCulture);
+            parts.Add($"certificate {certificate.Subject} expires {certificate.NotAfter.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC ({days} days)");
+        }
+        if (response.Dns?.Value is { } dns)
+        {
+            var answers = string.Join(", ", dns.Records.Select(r => $"{r.Type} {r.Data}"));
+            parts.Add($"{dns.ResponseCode} {dns.Name}{(answers.Length > 0 ? ": " + answers : "")}");
+        }
+        if (response.StatusCode is null && response.Body.Length > 0)
+        {
+            parts.Add($"received \"{response.Body.ReplaceLineEndings(" ").Trim()}\"");
+        }
+        return parts.Count > 0 ? string.Join("; ", parts) : null;
+    }
+
+    private static Row Verdict(Endpoint endpoint, Observation observation)
     {
         var verdict = HostInterop.Evaluate(endpoint, observation);
-        var status = observation is Observation.Responded responded ? responded.Item.StatusCode : (int?)null;
+        var status = observation is Observation.Responded responded && responded.Item.StatusCode is { } code ? code.Value : (int?)null;
         return verdict switch
         {
             Verdict.Passed passed => new Row(endpoint.Name, UrlCredentials.mask(endpoint.Url), status, passed.latencySeconds, "pass", ""),
@@ -111,7 +144,8 @@ public static class CheckCommand
             r.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? "-",
             r.LatencySeconds is { } s ? $"{(s * 1000).ToString("0", CultureInfo.InvariantCulture)} ms" : "-",
             r.Maintenance is { } window ? $"{r.Verdict} [maintenance: {window}]" : r.Verdict,
-            r.Message,
+            // A passing non-HTTP check shows what it saw (certificate, answers, banner).
+            r.Message.Length == 0 && r.Detail is { } detail ? detail : r.Message,
         }).ToList();
         var widths = Enumerable.Range(0, header.Length - 1)
             .Select(i => cells.Select(c => c[i].Length).Append(header[i].Length).Max())

@@ -39,6 +39,7 @@ public static class MonitorServiceCollectionExtensions
         services.AddSingleton<CheckStatistics>();
         services.AddSingleton(new ProbeOptions());
         services.AddSingleton<HttpProber>();
+        services.AddSingleton<Probers>();
         services.AddSingleton(sp => new SwitchableCachetApi(
             dryRun
                 ? ActivatorUtilities.CreateInstance<DryRunCachet>(sp)

@@ -22,6 +22,7 @@ public sealed class MonitorMetrics
     private readonly Counter _coalescedPoints;
     private long _coalescedReported;
     private readonly Counter _writeLoopFailures;
+    private readonly Gauge _certificateDays;
     private readonly Counter _droppedLogLines;
     private long _skippedReported;
     private long _droppedReported;
@@ -88,6 +89,11 @@ public sealed class MonitorMetrics
             "cachet_monitor_write_loop_errors_total",
             "Unexpected errors in a component's Cachet write loop (each is logged; the loop goes on).");
 
+        _certificateDays = factory.CreateGauge(
+            "cachet_monitor_certificate_expiry_days",
+            "Days until the server certificate expires, as the last check of an endpoint with a CERTIFICATE_EXPIRATION expectation saw it (negative once expired).",
+            "endpoint");
+
         Registry.AddBeforeCollectCallback(() =>
         {
             _pendingWrites.Set(components.Value.All.Sum(c => c.Pending));
@@ -122,7 +128,12 @@ public sealed class MonitorMetrics
 
     /// <summary>The series of one endpoint.</summary>
     public EndpointMetrics For(Endpoint endpoint) =>
-        new(_checks.WithLabels(endpoint.Name, "pass"), _checks.WithLabels(endpoint.Name, "fail"), _checkDuration);
+        new(
+            _checks.WithLabels(endpoint.Name, "pass"),
+            _checks.WithLabels(endpoint.Name, "fail"),
+            _checkDuration,
+            // Only endpoints that read a certificate get the series.
+            endpoint.NeedsCertificate ? _certificateDays.WithLabels(endpoint.Name) : null);
 
     /// <summary>Drops the series of an endpoint that hot reload removed.</summary>
     public void Forget(Endpoint endpoint)
@@ -130,6 +141,10 @@ public sealed class MonitorMetrics
         _checks.RemoveLabelled(endpoint.Name, "pass");
         _checks.RemoveLabelled(endpoint.Name, "fail");
         _inMaintenance.RemoveLabelled(endpoint.Name);
+        if (endpoint.NeedsCertificate)
+        {
+            _certificateDays.RemoveLabelled(endpoint.Name);
+        }
         _componentStatus.RemoveLabelled(endpoint.Name, endpoint.ComponentId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -138,8 +153,17 @@ public sealed class MonitorMetrics
 }
 
 /// <summary>One endpoint's check series.</summary>
-public sealed class EndpointMetrics(Counter.Child passed, Counter.Child failed, Histogram latency)
+public sealed class EndpointMetrics(Counter.Child passed, Counter.Child failed, Histogram latency, Gauge.Child? certificateDays = null)
 {
+    /// <summary>Sets the certificate's days left when the check saw one.</summary>
+    public void Observed(Observation observation)
+    {
+        if (certificateDays is not null && observation is Observation.Responded { Item.Certificate.Value: { } certificate })
+        {
+            certificateDays.Set(CertificateModule.daysLeft(certificate));
+        }
+    }
+
     public void Checked(Verdict verdict)
     {
         switch (verdict)

@@ -11,7 +11,7 @@ namespace CachetMonitor.Host.Probing;
 /// endpoints (a second one for <c>insecure: true</c>, and one per distinct set of request options) and never throws
 /// for a failed request.
 /// </summary>
-public sealed class HttpProber : IDisposable
+public sealed class HttpProber : IProber, IDisposable
 {
     // Invokers, not HttpClients: HttpClient links every caller's token with its own (an allocation per check)
     // and adds nothing a probe needs; a handler answers once the headers are in, as ResponseHeadersRead does.
@@ -82,7 +82,7 @@ public sealed class HttpProber : IDisposable
     }
 
     /// <summary>One request; <paramref name="token"/> fires at the time-out or at shutdown, <paramref name="stopping"/> tells which.</summary>
-    private async Task<Observation> ProbeAsync(ProbeRequest probe, CancellationToken token, CancellationToken stopping)
+    public async Task<Observation> ProbeAsync(ProbeRequest probe, CancellationToken token, CancellationToken stopping)
     {
         if (probe.Uri is null)
         {
@@ -103,7 +103,14 @@ public sealed class HttpProber : IDisposable
             var body = probe.NeedsBody
                 ? await BodyReader.ReadAsync(response.Content, _options.MaxBodyBytes, token).ConfigureAwait(false)
                 : string.Empty;
-            return Observation.NewResponded(new Response((int)response.StatusCode, latency, body));
+            var answer = ResponseModule.http((int)response.StatusCode, latency, body);
+            if (probe.Endpoint.NeedsCertificate)
+            {
+                // The hook for CERTIFICATE_EXPIRATION: a pooled connection shows no handshake, so one of its own reads the leaf.
+                var certificate = await TlsCertificate.ReadAsync(probe.Uri.IdnHost, probe.Uri.Port, probe.Endpoint.Insecure, token).ConfigureAwait(false);
+                answer = new Response(answer.StatusCode, latency, body, Microsoft.FSharp.Core.FSharpOption<Certificate>.Some(certificate), null);
+            }
+            return Observation.NewResponded(answer);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {

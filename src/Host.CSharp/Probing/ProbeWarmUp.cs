@@ -26,6 +26,7 @@ public static class ProbeWarmUp
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         budget.CancelAfter(Budget);
         var kinds = endpoints
+            .Where(e => e.Target.IsHttpTarget)
             .DistinctBy(e => (ProbeRequest.For(e).NeedsBody, e.Insecure, e.BodyOrNull is null, e.Method.ToUpperInvariant() == "HEAD"))
             .ToList();
         try

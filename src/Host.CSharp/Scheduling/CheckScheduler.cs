@@ -14,7 +14,7 @@ namespace CachetMonitor.Host.Scheduling;
 /// </summary>
 public sealed class CheckScheduler(
     MonitorSet monitorSet,
-    HttpProber prober,
+    Probers prober,
     CheckStatistics statistics,
     TimeProvider time,
     ILogger<CheckScheduler> logger) : BackgroundService
@@ -46,7 +46,7 @@ public sealed class CheckScheduler(
     {
         var monitors = monitorSet.Current;
         statistics.Heartbeat(time.GetTimestamp());
-        await ProbeWarmUp.RunAsync(prober, monitors.Select(m => m.Endpoint), logger, stoppingToken).ConfigureAwait(false);
+        await ProbeWarmUp.RunAsync(prober.Http, monitors.Select(m => m.Endpoint), logger, stoppingToken).ConfigureAwait(false);
         var queue = new PriorityQueue<Slot, long>(monitors.Count);
         Enqueue(queue, monitors, time.GetTimestamp());
         logger.LogInformation("Monitoring {Count} endpoint(s)", monitors.Count);
@@ -144,6 +144,7 @@ public sealed class CheckScheduler(
             }
             var verdict = HostInterop.Evaluate(endpoint, observation);
             passed = verdict.IsPassed;
+            slot.Monitor.Observed(observation);
             LogTransportError(slot, observation);
             if (logger.IsEnabled(LogLevel.Debug))
             {

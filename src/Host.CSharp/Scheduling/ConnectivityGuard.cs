@@ -9,7 +9,7 @@ namespace CachetMonitor.Host.Scheduling;
 /// The connectivity guard (<c>connectivity.urls</c>): checks the URLs every <c>frequency</c>; while every one fails
 /// the monitor is offline — the components make no status or incident writes and hold their metric points, and
 /// <c>/readyz</c> says why — and when one answers again each component writes its current truth once. Any answer
-/// counts (an HTTP error status too): the question is whether the monitor's own network works.
+/// counts (an HTTP error status or a DNS NXDOMAIN too): the question is whether the monitor's own network works.
 /// </summary>
 public sealed class ConnectivityGuard(
     QuietTimes quiet,
@@ -18,9 +18,9 @@ public sealed class ConnectivityGuard(
     TimeProvider time,
     ILogger<ConnectivityGuard> logger) : BackgroundService
 {
-    /// <summary>A guard probing http(s) URLs with the monitor's own prober.</summary>
+    /// <summary>A guard probing its URLs (any check kind) with the monitor's own probers.</summary>
     [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
-    public ConnectivityGuard(QuietTimes quiet, HttpProber prober, Endpoint template, RunState runState, TimeProvider time, ILogger<ConnectivityGuard> logger)
+    public ConnectivityGuard(QuietTimes quiet, Probers prober, Endpoint template, RunState runState, TimeProvider time, ILogger<ConnectivityGuard> logger)
         : this(quiet, (url, timeout) => Probe(prober, template, url, timeout), runState, time, logger)
     {
     }
@@ -73,7 +73,7 @@ public sealed class ConnectivityGuard(
         quiet.Apply();
     }
 
-    private static async Task<string?> Probe(HttpProber prober, Endpoint template, string url, double timeoutSeconds)
+    private static async Task<string?> Probe(Probers prober, Endpoint template, string url, double timeoutSeconds)
     {
         var observation = await prober.ProbeAsync(HostInterop.ConnectivityProbe(template, url, timeoutSeconds), CancellationToken.None).ConfigureAwait(false);
         return observation switch

@@ -22,6 +22,15 @@ public sealed class EndpointMonitor(Endpoint endpoint, ComponentSync component, 
     /// <summary>Stops scheduling this monitor and drops what its checks in flight would report.</summary>
     public void Retire() => _retired = true;
 
+    /// <summary>Records what one check observed beyond its verdict (the certificate's days left).</summary>
+    public void Observed(Observation observation)
+    {
+        if (!_retired)
+        {
+            metrics?.Observed(observation);
+        }
+    }
+
     /// <summary>Feeds one check's verdict to the component.</summary>
     public void OnVerdict(Verdict verdict, long checkStartedUnixSeconds)
     {

@@ -515,7 +515,7 @@ let private ruleTests =
                             "a URL with another scheme is rejected",
                             "url",
                             "ftp://example.com",
-                            "\"ftp://example.com\" must be an http:// or https:// URL"
+                            "\"ftp://example.com\" must be an http://, https://, tcp://, tls:// or dns:// URL"
                             "a method with a space is rejected", "method", "'GE T'", "is not an HTTP method"
                             "a negative timeout is rejected", "timeout", "-1", "must be a positive number of seconds"
                             "a non-numeric timeout is rejected",

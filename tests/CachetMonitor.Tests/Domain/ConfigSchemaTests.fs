@@ -178,6 +178,25 @@ let private validCorpus =
                 "  incident_performance_message: '{name} is slow ({expires_in_days})'"
                 "  incident_operational_message: '{name} is back'"
             ]
+        "a tcp check without method or expectation, with send and expect",
+        (configWith [ "send: \"PING\\r\\n\""; "expect: '^\\+PONG'" ] [])
+            .Replace("https://example.com/health", "tcp://redis.internal:6379")
+            .Replace("    method: GET\n", "")
+            .Replace("    expectation: [{type: HTTP_STATUS, status_range: 200-300}]\n", "")
+        "a tls check of the certificate",
+        (configWith [] [])
+            .Replace("https://example.com/health", "tls://mail.example:993")
+            .Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: CERTIFICATE_EXPIRATION, threshold: 14}")
+        "a dns check",
+        (configWith [] [])
+            .Replace("https://example.com/health", "dns://192.0.2.53:5353/shop.example?type=AAAA")
+            .Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: DNS_ANSWER, regex: '^2001:db8:'}")
+        "JSON and certificate expectations on https",
+        (configWith [] [])
+            .Replace(
+                "{type: HTTP_STATUS, status_range: 200-300}",
+                "{type: JSON, path: 'components.db.status', value: UP}, {type: CERTIFICATE_EXPIRATION, threshold: 7.5, incident: MAJOR}"
+            )
     ]
 
 let private invalidCorpus =
@@ -212,6 +231,15 @@ let private invalidCorpus =
         "an endpoint's messages as a list", configWith [ "messages: [a, b]" ] []
         "a number as a message template", configWith [] [ "messages: {incident_outage_message: 5}" ]
         "a ca_file list", configWith [ "ca_file: [a.pem, b.pem]" ] []
+        "a dns URL without a name", (configWith [] []).Replace("https://example.com/health", "dns://192.0.2.53/")
+        "a dns URL with an unknown type",
+        (configWith [] []).Replace("https://example.com/health", "dns://192.0.2.53/a.example?type=SRV")
+        "a tcp URL without a port", (configWith [] []).Replace("https://example.com/health", "tcp://db.internal")
+        "an http URL without method", (configWith [] []).Replace("    method: GET\n", "")
+        "JSON without its path",
+        (configWith [] []).Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: JSON, value: UP}")
+        "CERTIFICATE_EXPIRATION without its threshold",
+        (configWith [] []).Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: CERTIFICATE_EXPIRATION}")
     ]
 
 [<Tests>]

@@ -27,12 +27,7 @@ let private regex severity pattern =
     }
 
 let private response code seconds body =
-    Responded
-        {
-            StatusCode = code
-            LatencySeconds = seconds
-            Body = body
-        }
+    Responded(Response.http code seconds body)
 
 let private request = "GET http://host/path"
 

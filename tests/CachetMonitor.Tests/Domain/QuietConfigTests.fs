@@ -235,7 +235,7 @@ let tests =
                     [ "connectivity:"; "  urls: [\"tcp://example.com\"]" ]
                     "connectivity.urls[0]"
                     (beforeExtra + 2)
-                    "needs a port"
+                    "has no port"
             }
             test "cachet.respect_schedules: false is read" {
                 let text =

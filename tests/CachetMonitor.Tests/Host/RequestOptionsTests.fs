@@ -39,7 +39,7 @@ let private endpointFor (url: string) (extra: string list) =
 
 let private statusOf observation =
     match observation with
-    | Responded response -> Some response.StatusCode
+    | Responded response -> response.StatusCode
     | TimedOut
     | Unreachable _ -> None
 

@@ -125,7 +125,7 @@ type private Running
         endpoints |> List.map (fun endpoint -> dryRunMonitor endpoint monitorLogger)
 
     let scheduler =
-        new CheckScheduler(MonitorSet monitors, prober, statistics, time, logger)
+        new CheckScheduler(MonitorSet monitors, new Probers(prober), statistics, time, logger)
 
     member _.Statistics = statistics
 

@@ -17,9 +17,11 @@ let endpoint (name: string) componentId allowedFails successThreshold (actions: 
         Name = name
         RawUrl = $"http://{name}.example/health"
         Url = $"http://{name}.example/health"
+        Target = HttpTarget
         Method = "GET"
         Headers = []
         Body = None
+        Send = None
         TimeoutSeconds = 1.0
         Insecure = false
         Expectations = []
