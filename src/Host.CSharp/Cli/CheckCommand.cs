@@ -11,7 +11,7 @@ namespace CachetMonitor.Host.Cli;
 /// <summary><c>check</c>: probes every endpoint once and prints a table (or JSON); never calls Cachet.</summary>
 public static class CheckCommand
 {
-    private sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message);
+    internal sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message);
 
     public static async Task<int> RunAsync(string path, bool json, Func<string, string?> environment, TextWriter stdout, TextWriter stderr)
     {
@@ -42,7 +42,7 @@ public static class CheckCommand
 
         if (json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            stdout.WriteLine(JsonSerializer.Serialize(rows, CheckJson.Default.RowArray));
         }
         else
         {
