@@ -4,7 +4,8 @@
 # tests/CachetMonitor.Tests/Host/DockerImageTests.fs runs the build stage's commands and the entry point
 # below as written; change them together.
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# The AOT flavour of the SDK image carries the native linker (clang) Native AOT needs.
+FROM mcr.microsoft.com/dotnet/sdk:10.0-noble-aot AS build
 WORKDIR /src
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # Restore first (locked: the lock files pin every package for linux-x64), so source edits keep this layer.
@@ -14,11 +15,13 @@ COPY src/Host.CSharp/Host.CSharp.csproj src/Host.CSharp/packages.lock.json src/H
 RUN dotnet restore src/Host.CSharp/Host.CSharp.csproj -r linux-x64 --locked-mode
 COPY src/Domain.FSharp/ src/Domain.FSharp/
 COPY src/Host.CSharp/ src/Host.CSharp/
-RUN dotnet publish src/Host.CSharp -c Release -r linux-x64 --self-contained false --no-restore -o /app
+# One native executable (Native AOT, set in the project): no .NET runtime is needed to run it.
+RUN dotnet publish src/Host.CSharp -c Release -r linux-x64 --no-restore -o /app
 
-# Chiseled: no shell, no package manager, non-root; ASP.NET Core is there for the health/metrics listener.
-FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
-COPY --from=build /app /app
+# Chiseled runtime-deps: only what a native executable links against (libc, OpenSSL, certificates); no .NET
+# runtime, no shell, no package manager, non-root. Only the executable is copied (not its .dbg symbols).
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled AS runtime
+COPY --from=build /app/cachet-monitor /app/cachet-monitor
 WORKDIR /usr/src/app
 USER $APP_UID
 EXPOSE 9090

@@ -194,6 +194,43 @@ def burst_check(report_path, count):
     print("BURST-OK" if ok else "BURST-FAILED")
 
 
+def read_run(prefix):
+    """A measured run's figures: the steady state's JSON line and the extras' `name value` lines."""
+    figures = {}
+    with open(prefix + ".summary") as f:
+        for line in f:
+            if line.startswith("JSON "):
+                figures.update(json.loads(line[5:]))
+    try:
+        with open(prefix + ".extras") as f:
+            for line in f:
+                name, value = line.split()
+                figures[name] = float("nan") if value == "n/a" else float(value)
+    except FileNotFoundError:
+        pass
+    return figures
+
+
+def compare(first_prefix, second_prefix):
+    """RATIO lines, second / first, for the figures both runs measured (lower is better except due checks)."""
+    first, second = read_run(first_prefix), read_run(second_prefix)
+    names = [
+        ("ratio", "due checks made"),
+        ("interval_p99_s", "interval p99"),
+        ("cpu_s_per_1000_checks", "CPU per 1,000 checks"),
+        ("peak_rss_mib", "peak RSS"),
+        ("start_to_last_first_check_s", "start to last first check"),
+        ("validate_ms", "validate of the 10,000-endpoint config"),
+        ("single_rss_mib", "1-endpoint RSS"),
+    ]
+    for key, label in names:
+        a, b = first.get(key), second.get(key)
+        if a is None or b is None:
+            continue
+        ratio = b / a if a and a == a and b == b else float("nan")
+        print(f"RATIO {label}: first {a:.4g}, second {b:.4g}, second/first {ratio:.2f}")
+
+
 def main(argv):
     command, args = argv[1], argv[2:]
     if command == "config":
@@ -208,6 +245,8 @@ def main(argv):
         burst_wait(args[0], int(args[1]), args[2], float(args[3]), int(args[4]))
     elif command == "burst-check":
         burst_check(args[0], int(args[1]))
+    elif command == "compare":
+        compare(args[0], args[1])
     else:
         sys.exit(f"unknown command {command}")
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # The scale benchmark: cachet-monitor against nginx and the fake Cachet, everything on 127.0.0.1.
 # usage: bash bench/run.sh [--endpoints N] [--frequency F] [--duration D] [--warmup W]
-#                          [--burst B] [--no-burst] [--no-extras] [--keep]
+#                          [--burst B] [--no-burst] [--no-extras] [--keep] [--monitor PATH] [--compare 'COMMAND']
 # Prints one SUMMARY line for the steady-state run (N endpoints every F s, measured for D s after W s of
 # warm-up), then the extras (10,000-endpoint config parse+validate time, start-up time, 1-endpoint RSS) and
 # the burst scenario (B endpoints fail at once, then recover). See docs/benchmarks.md.
+# --compare 'COMMAND': side by side, the same steady state and extras for a second monitor, one after the other
+# in this run (COMMAND CONFIG starts it, e.g. another build's cachet-monitor or the original's scheduler.py),
+# then RATIO lines (second / first). --monitor PATH: measure that cachet-monitor executable instead of publishing
+# this checkout (a Native AOT publish takes minutes).
 set -euo pipefail
 
 ENDPOINTS=10000
@@ -15,6 +19,8 @@ BURST=1000
 DO_BURST=1
 DO_EXTRAS=1
 KEEP=0
+COMPARE=""
+MONITOR=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --endpoints) ENDPOINTS="$2"; shift 2 ;;
@@ -25,7 +31,9 @@ while [[ $# -gt 0 ]]; do
     --no-burst) DO_BURST=0; shift ;;
     --no-extras) DO_EXTRAS=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --compare) COMPARE="$2"; shift 2 ;;
+    --monitor) MONITOR="$(realpath "$2")"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -88,12 +96,15 @@ command -v python3 >/dev/null || { apt-get install -y python3 >/dev/null 2>&1 ||
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # ---- build ----
-log "publishing the monitor and the fake Cachet (Release)"
-dotnet publish "$ROOT/src/Host.CSharp" -c Release -o "$WORK/monitor" --nologo -v quiet >"$WORK/publish.log" 2>&1 \
-  || { cat "$WORK/publish.log" >&2; exit 1; }
+if [[ -z "$MONITOR" ]]; then
+  log "publishing the monitor (Release, Native AOT)"
+  dotnet publish "$ROOT/src/Host.CSharp" -c Release -o "$WORK/monitor" --nologo -v quiet >"$WORK/publish.log" 2>&1 \
+    || { cat "$WORK/publish.log" >&2; exit 1; }
+  MONITOR="$WORK/monitor/cachet-monitor"
+fi
+log "publishing the fake Cachet (Release)"
 dotnet publish "$BENCH/FakeCachetHost" -c Release -o "$WORK/fake" --nologo -v quiet >>"$WORK/publish.log" 2>&1 \
   || { cat "$WORK/publish.log" >&2; exit 1; }
-MONITOR="$WORK/monitor/cachet-monitor"
 FAKE="$WORK/fake/fake-cachet-host"
 
 # A throwaway token for the fake only.
@@ -128,60 +139,91 @@ start_fake() {
   API_URL="$(head -1 "$out")"
 }
 
-# Starts the monitor on config $1, logging to $2; sets MON_PID and MON_START_MS.
+# Starts the monitor on config $1, logging to $2; sets MON_PID and MON_START_MS. $3 (optional) is another
+# monitor's command line, started as `COMMAND CONFIG`.
 start_monitor() {
   MON_START_MS="$(now_ms)"
-  "$MONITOR" run "$1" >"$2" 2>&1 &
+  if [[ -n "${3:-}" ]]; then
+    # Word-split on purpose: the command line may carry its own arguments.
+    # shellcheck disable=SC2086
+    $3 "$1" >"$2" 2>&1 &
+  else
+    "$MONITOR" run "$1" >"$2" 2>&1 &
+  fi
   MON_PID=$!
   PIDS+=("$MON_PID")
 }
 
-# ---- steady state ----
-log "steady state: $ENDPOINTS endpoints every ${FREQUENCY}s, ${WARMUP}s warm-up + ${DURATION}s measured (load $(load))"
-start_fake "$ENDPOINTS" main
-python3 "$BENCH/bench.py" config "$WORK/main.yml" "$ENDPOINTS" "$PORT" "$FREQUENCY" "$API_URL" UPDATE_STATUS
-: >"$WORK/nginx/access.log"
-nginx_flush
-start_monitor "$WORK/main.yml" "$WORK/monitor-main.log"
-sleep "$WARMUP"
-kill -0 "$MON_PID" 2>/dev/null || { cat "$WORK/monitor-main.log" >&2; exit 1; }
-T0="$(now_ms)"; C0="$(cpu_ticks "$MON_PID")"
-LOAD_BEFORE="$(load)"
-sleep "$DURATION"
-T1="$(now_ms)"; C1="$(cpu_ticks "$MON_PID")"
-HWM="$(status_kib "$MON_PID" VmHWM)"
-LOAD_AFTER="$(load)"
-stop_pid "$MON_PID"
-stop_pid "$FAKE_PID"
-nginx_flush
-python3 "$BENCH/bench.py" analyze "$WORK/nginx/access.log" "$ENDPOINTS" "$FREQUENCY" \
-  "$MON_START_MS" "$T0" "$T1" "$C0" "$C1" "$(getconf CLK_TCK)" "$HWM" | tee "$WORK/summary.txt" | grep -v '^JSON'
-echo "LOAD before=$LOAD_BEFORE after=$LOAD_AFTER cores=$(nproc)"
-WARNINGS="$(grep -c -E ' (warn|fail|crit)' "$WORK/monitor-main.log" || true)"
-echo "MONITOR-LOG lines=$(wc -l <"$WORK/monitor-main.log") warnings_or_errors=$WARNINGS"
-
-# ---- extras ----
-if [[ "$DO_EXTRAS" == 1 ]]; then
-  # Parse + validate of a 10,000-endpoint config: the whole `validate` process, best of 3 (wall time).
-  python3 "$BENCH/bench.py" config "$WORK/10k.yml" 10000 "$PORT" 1 "http://127.0.0.1:1/api/v1" UPDATE_STATUS
-  BEST=""
-  for _ in 1 2 3; do
-    S="$(now_ms)"
-    "$MONITOR" validate "$WORK/10k.yml" >/dev/null
-    E="$(now_ms)"
-    D_MS=$((E - S))
-    if [[ -z "$BEST" || "$D_MS" -lt "$BEST" ]]; then BEST="$D_MS"; fi
-  done
-  echo "CONFIG 10000-endpoint config validated by 'cachet-monitor validate' in ${BEST} ms (process wall time, best of 3; load $(load))"
-
-  # RSS with a single endpoint, after 15 s of checks.
-  start_fake 1 single
-  python3 "$BENCH/bench.py" config "$WORK/single.yml" 1 "$PORT" "$FREQUENCY" "$API_URL" UPDATE_STATUS
-  start_monitor "$WORK/single.yml" "$WORK/monitor-single.log"
-  sleep 15
-  echo "SINGLE 1 endpoint: RSS $(( $(status_kib "$MON_PID" VmRSS) / 1024 )) MiB, peak $(( $(status_kib "$MON_PID" VmHWM) / 1024 )) MiB after 15 s"
+# One steady-state run and the extras for one monitor: $1 a label (first, second), $2 its command line (empty:
+# this build). Results land in $WORK/$1.* and on stdout.
+measure() {
+  local label="$1" command="$2"
+  log "[$label] steady state: $ENDPOINTS endpoints every ${FREQUENCY}s, ${WARMUP}s warm-up + ${DURATION}s measured (load $(load))"
+  start_fake "$ENDPOINTS" "main-$label"
+  python3 "$BENCH/bench.py" config "$WORK/main.yml" "$ENDPOINTS" "$PORT" "$FREQUENCY" "$API_URL" UPDATE_STATUS
+  : >"$WORK/nginx/access.log"
+  nginx_flush
+  start_monitor "$WORK/main.yml" "$WORK/monitor-main-$label.log" "$command"
+  sleep "$WARMUP"
+  kill -0 "$MON_PID" 2>/dev/null || { cat "$WORK/monitor-main-$label.log" >&2; exit 1; }
+  T0="$(now_ms)"; C0="$(cpu_ticks "$MON_PID")"
+  LOAD_BEFORE="$(load)"
+  sleep "$DURATION"
+  T1="$(now_ms)"; C1="$(cpu_ticks "$MON_PID")"
+  HWM="$(status_kib "$MON_PID" VmHWM)"
+  LOAD_AFTER="$(load)"
   stop_pid "$MON_PID"
   stop_pid "$FAKE_PID"
+  nginx_flush
+  python3 "$BENCH/bench.py" analyze "$WORK/nginx/access.log" "$ENDPOINTS" "$FREQUENCY" \
+    "$MON_START_MS" "$T0" "$T1" "$C0" "$C1" "$(getconf CLK_TCK)" "$HWM" | tee "$WORK/$label.summary" | grep -v '^JSON'
+  echo "LOAD before=$LOAD_BEFORE after=$LOAD_AFTER cores=$(nproc)"
+  WARNINGS="$(grep -c -E ' (warn|fail|crit)' "$WORK/monitor-main-$label.log" || true)"
+  echo "MONITOR-LOG lines=$(wc -l <"$WORK/monitor-main-$label.log") warnings_or_errors=$WARNINGS"
+
+  [[ "$DO_EXTRAS" == 1 ]] || return 0
+  # Parse + validate of a 10,000-endpoint config: the whole `validate` process, best of 3 (wall time). Another
+  # monitor is timed as `COMMAND validate CONFIG` when that exits 0 (else the figure is n/a).
+  python3 "$BENCH/bench.py" config "$WORK/10k.yml" 10000 "$PORT" 1 "http://127.0.0.1:1/api/v1" UPDATE_STATUS
+  local best="" s e ms
+  for _ in 1 2 3; do
+    s="$(now_ms)"
+    if [[ -n "$command" ]]; then
+      # shellcheck disable=SC2086
+      $command validate "$WORK/10k.yml" >/dev/null 2>&1 || { best="n/a"; break; }
+    else
+      "$MONITOR" validate "$WORK/10k.yml" >/dev/null
+    fi
+    e="$(now_ms)"
+    ms=$((e - s))
+    if [[ -z "$best" || "$ms" -lt "$best" ]]; then best="$ms"; fi
+  done
+  echo "validate_ms $best" >>"$WORK/$label.extras"
+  echo "CONFIG 10000-endpoint config validated by 'validate' in ${best} ms (process wall time, best of 3; load $(load))"
+
+  # RSS with a single endpoint, after 15 s of checks.
+  start_fake 1 "single-$label"
+  python3 "$BENCH/bench.py" config "$WORK/single.yml" 1 "$PORT" "$FREQUENCY" "$API_URL" UPDATE_STATUS
+  start_monitor "$WORK/single.yml" "$WORK/monitor-single-$label.log" "$command"
+  sleep 15
+  local rss hwm
+  rss=$(( $(status_kib "$MON_PID" VmRSS) / 1024 ))
+  hwm=$(( $(status_kib "$MON_PID" VmHWM) / 1024 ))
+  echo "single_rss_mib $rss" >>"$WORK/$label.extras"
+  echo "SINGLE 1 endpoint: RSS $rss MiB, peak $hwm MiB after 15 s"
+  stop_pid "$MON_PID"
+  stop_pid "$FAKE_PID"
+}
+
+# ---- steady state and extras (then the same for the second monitor, if any) ----
+if [[ -n "$COMPARE" ]]; then
+  echo "FIRST this build ($MONITOR)"
+fi
+measure first ""
+if [[ -n "$COMPARE" ]]; then
+  echo "SECOND $COMPARE"
+  measure second "$COMPARE"
+  python3 "$BENCH/bench.py" compare "$WORK/first" "$WORK/second"
 fi
 
 # ---- burst ----

@@ -24,7 +24,8 @@ module internal ConfigFields =
         |> Option.bind (fun kind -> ConfigKeyTable.tryFind kind key)
         |> Option.defaultWith (fun () ->
             // Unreachable: every reader reads rows of the table; any parse would fail here first.
-            invalidOp $"config key %s{key} of %A{section.Kind} is not in the key table")
+            // (No %A: reflection printing throws in the native executable.)
+            invalidOp $"config key %s{key} at %s{section.Path} is not in the key table")
 
     /// The value of a required key, read by `read`.
     let required section key (read: string -> YamlNode -> Validation<'a, ConfigIssue>) =

@@ -15,7 +15,7 @@ namespace CachetMonitor.Host.Cli;
 public static class CheckCommand
 {
     /// <param name="IncidentMessage">The message an incident would carry (<c>incident_*_message</c> rendered), null when the check passed.</param>
-    private sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message, string? IncidentMessage = null)
+    internal sealed record Row(string Endpoint, string Url, int? HttpStatus, double? LatencySeconds, string Verdict, string Message, string? IncidentMessage = null)
     {
         /// <summary>The open maintenance windows covering the endpoint (<c>name until time</c>), or null.</summary>
         public string? Maintenance { get; init; }
@@ -58,7 +58,7 @@ public static class CheckCommand
 
         if (json)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(rows, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
+            stdout.WriteLine(JsonSerializer.Serialize(rows, CheckJson.Default.RowArray));
         }
         else
         {

@@ -134,7 +134,7 @@ public sealed class WebhookSender : IAsyncDisposable
             }
             if (request.JsonBody is { } json)
             {
-                message.Content = JsonContent.Create(json.Value.ToDictionary(p => p.Item1, p => p.Item2));
+                message.Content = JsonContent.Create(json.Value.ToDictionary(p => p.Item1, p => p.Item2), WebhookJson.Default.DictionaryStringString);
             }
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             using var response = await _http.SendAsync(message, timeout.Token).ConfigureAwait(false);

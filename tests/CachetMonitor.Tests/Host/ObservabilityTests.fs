@@ -125,12 +125,17 @@ let tests =
                 use running = start [ "run"; path; "--dry-run"; "--listen"; $"127.0.0.1:{port}" ] []
                 let root = $"http://127.0.0.1:{port}"
 
+                // The series exist (at 0) from the start: wait for a passed check and the status it sets (counted
+                // a moment before the component applies it), not just for the listener.
                 let! up =
                     eventually (seconds 15.0) (fun () ->
                         let _, (body: string), _ = (get $"{root}/metrics").Result
-                        body.Contains "cachet_monitor_checks_total{endpoint=\"api\",result=\"pass\"} ")
 
-                Expect.isTrue up $"checks are counted\n{running.Output}"
+                        sumOf "cachet_monitor_checks_total{endpoint=\"api\",result=\"pass\"}" body
+                        >= 1.0
+                        && body.Contains "cachet_monitor_component_status{endpoint=\"api\",component_id=\"1\"} 1")
+
+                Expect.isTrue up $"a passed check is counted and shown\n{running.Output}"
                 let! (health: int * string * string) = get $"{root}/healthz"
                 let healthCode, healthBody, _ = health
                 Expect.equal (healthCode, healthBody.Trim()) (200, "healthy") "healthy"
@@ -175,6 +180,16 @@ let tests =
                 Expect.isTrue listening $"listening\n{running.Output}"
                 let! notReady, _, _ = get $"{root}/readyz"
                 Expect.equal notReady 503 "not ready while Cachet fails"
+                // The listener can be up before the first read fails: wait until a failure is counted.
+                let failedRead =
+                    "cachet_monitor_cachet_calls_total{operation=\"get_component\",outcome=\"servererror\"}"
+
+                let! failureCounted =
+                    eventually (seconds 20.0) (fun () ->
+                        let _, (body: string), _ = (get $"{root}/metrics").Result
+                        body.Contains failedRead)
+
+                Expect.isTrue failureCounted $"failed calls counted by kind\n{running.Output}"
                 cachet.ClearFaults()
 
                 let! ready =
@@ -184,10 +199,7 @@ let tests =
                 let! (scraped: int * string * string) = get $"{root}/metrics"
                 let _, metrics, _ = scraped
 
-                Expect.stringContains
-                    metrics
-                    "cachet_monitor_cachet_calls_total{operation=\"get_component\",outcome=\"servererror\"}"
-                    "failed calls counted by kind"
+                Expect.stringContains metrics failedRead "failed calls stay counted"
 
                 Expect.stringContains
                     metrics

@@ -1,4 +1,4 @@
-/// Runs the real `cachet-monitor` executable (the apphost built beside the tests) and talks to it like a user.
+/// Runs the real `cachet-monitor` executable (the published native one) and talks to it like a user.
 module CachetMonitor.Tests.Support.MonitorProcess
 
 open System
@@ -15,15 +15,8 @@ extern int kill(int pid, int signal)
 let SIGTERM = 15
 let SIGINT = 2
 
-/// The executable under test.
-let executable =
-    let name =
-        if OperatingSystem.IsWindows() then
-            "cachet-monitor.exe"
-        else
-            "cachet-monitor"
-
-    Path.Combine(AppContext.BaseDirectory, name)
+/// The executable under test: the published native one (see NativeExecutable).
+let executable () = NativeExecutable.path ()
 
 /// A running monitor process and everything it printed so far.
 type Running(proc: Process, output: ConcurrentQueue<string>) =
@@ -136,16 +129,18 @@ let startProgram
 
 /// Starts `cachet-monitor ARGS` with the given extra environment (a null value removes a variable).
 let start (args: string list) (environment: (string * string | null) list) =
-    startProgram executable args None environment
+    startProgram (executable ()) args None environment
 
 /// Starts `cachet-monitor ARGS` with stdout and stderr on pipes that are never read: once a pipe's buffer
 /// (64 KiB) is full, every write to it blocks. Its `Output` stays empty.
 let startUnread (args: string list) (environment: (string * string | null) list) =
+    let program = executable ()
+
     let proc =
-        new Process(StartInfo = startInfo executable args None environment, EnableRaisingEvents = true)
+        new Process(StartInfo = startInfo program args None environment, EnableRaisingEvents = true)
 
     if not (proc.Start()) then
-        failwith $"{executable} did not start"
+        failwith $"{program} did not start"
 
     new Running(proc, ConcurrentQueue<string>())
 

@@ -9,14 +9,7 @@ open System.Net.Sockets
 open CachetMonitor.Tests.Support.MonitorProcess
 
 /// The clone the tests were built from (the folder holding CachetMonitor.sln).
-let root =
-    let rec up (dir: DirectoryInfo | null) =
-        match dir with
-        | null -> failwith "CachetMonitor.sln not found above the test binary"
-        | d when File.Exists(Path.Combine(d.FullName, "CachetMonitor.sln")) -> d.FullName
-        | d -> up d.Parent
-
-    up (DirectoryInfo AppContext.BaseDirectory)
+let root = NativeExecutable.root
 
 /// A path under the repository root, from `/`-separated parts.
 let path (relative: string) =
