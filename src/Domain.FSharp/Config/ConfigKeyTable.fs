@@ -499,7 +499,7 @@ module ConfigKeyTable =
                 KeyType.Flag
                 ours
                 (Some "false")
-                "Cachet 3 only: show the components of the covered endpoints as under maintenance (status 6) while the window is open (endpoints with `UPDATE_STATUS`; ignored, with a start-up warning, on Cachet 2)."
+                "Meant for Cachet 3: show the covered components as under maintenance (status 6) while the window is open. Not implemented yet: accepted and validated, it has no effect."
 
             optional
                 ConfigSection.Connectivity
@@ -528,7 +528,7 @@ module ConfigKeyTable =
                 KeyType.Fraction
                 ours
                 None
-                "A heuristic, off unless set: when at least this share (e.g. `0.9`) of at least 5 endpoints fail within one minute, status and incident writes are held for one more round of checks before they are believed."
+                "A heuristic meant for configs without `urls`: when at least this share (e.g. `0.9`) of at least 5 endpoints fail within one minute, hold status and incident writes for one more round of checks. Not implemented yet: accepted and validated, it has no effect."
             optional
                 ConfigSection.Messages
                 "incident_outage_message"

@@ -13,7 +13,7 @@ namespace CachetMonitor.Host.Scheduling;
 /// </summary>
 public sealed class ConnectivityGuard(
     QuietTimes quiet,
-    Func<string, double, Task<string?>> check,
+    Func<string, double, CancellationToken, Task<string?>> check,
     RunState runState,
     TimeProvider time,
     ILogger<ConnectivityGuard> logger) : BackgroundService
@@ -21,7 +21,7 @@ public sealed class ConnectivityGuard(
     /// <summary>A guard probing its URLs (any check kind) with the monitor's own probers.</summary>
     [Microsoft.Extensions.DependencyInjection.ActivatorUtilitiesConstructor]
     public ConnectivityGuard(QuietTimes quiet, Probers prober, Endpoint template, RunState runState, TimeProvider time, ILogger<ConnectivityGuard> logger)
-        : this(quiet, (url, timeout) => Probe(prober, template, url, timeout), runState, time, logger)
+        : this(quiet, (url, timeout, ct) => Probe(prober, template, url, timeout, ct), runState, time, logger)
     {
     }
 
@@ -34,7 +34,7 @@ public sealed class ConnectivityGuard(
                 var settings = quiet.Connectivity;
                 if (settings is not null && !settings.Urls.IsEmpty)
                 {
-                    await RoundAsync(settings).ConfigureAwait(false);
+                    await RoundAsync(settings, stoppingToken).ConfigureAwait(false);
                 }
                 else if (runState.SetOffline(null))
                 {
@@ -51,10 +51,15 @@ public sealed class ConnectivityGuard(
     }
 
     /// <summary>Checks every URL once and sets the offline state from the answers.</summary>
-    public async Task RoundAsync(ConnectivitySettings settings)
+    public async Task RoundAsync(ConnectivitySettings settings, CancellationToken stopping)
     {
         var urls = settings.Urls.ToList();
-        var failures = await Task.WhenAll(urls.Select(url => check(url, settings.TimeoutSeconds))).ConfigureAwait(false);
+        var failures = await Task.WhenAll(urls.Select(url => check(url, settings.TimeoutSeconds, stopping))).ConfigureAwait(false);
+        if (stopping.IsCancellationRequested)
+        {
+            // Probes cut short by shutdown say nothing about the network.
+            return;
+        }
         var reason = failures.All(f => f is not null)
             ? "every connectivity URL failed: " + string.Join("; ", urls.Zip(failures, (url, failure) => $"{UrlCredentials.mask(url)}: {failure}"))
             : null;
@@ -73,9 +78,9 @@ public sealed class ConnectivityGuard(
         quiet.Apply();
     }
 
-    private static async Task<string?> Probe(Probers prober, Endpoint template, string url, double timeoutSeconds)
+    private static async Task<string?> Probe(Probers prober, Endpoint template, string url, double timeoutSeconds, CancellationToken stopping)
     {
-        var observation = await prober.ProbeAsync(HostInterop.ConnectivityProbe(template, url, timeoutSeconds), CancellationToken.None).ConfigureAwait(false);
+        var observation = await prober.ProbeAsync(HostInterop.ConnectivityProbe(template, url, timeoutSeconds), stopping).ConfigureAwait(false);
         return observation switch
         {
             Observation.Unreachable unreachable => unreachable.error,

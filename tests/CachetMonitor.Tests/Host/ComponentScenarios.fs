@@ -107,11 +107,7 @@ let tests =
                 cachet.AddToken "a-person-token-0002"
 
                 let yaml =
-                    configWith
-                        cachet.BaseUrl
-                        [ $"  token: {token}"; "  resync_interval: 1" ]
-                        [ endpointYaml "api" (target.Url "/health") api.Id statusAndIncidents ]
-                        []
+                    stage.Config("UPDATE_STATUS, CREATE_INCIDENT", [ "  resync_interval: 1" ])
 
                 let path = stage.Dir.Write("config.yml", yaml)
                 File.SetUnixFileMode(path, UnixFileMode.UserRead ||| UnixFileMode.UserWrite)

@@ -150,11 +150,7 @@ let tests =
                     let schedule = cachet.AddSchedule("database upgrade", 1, began, Nullable(), api.Id)
 
                     let yaml =
-                        configWith
-                            cachet.BaseUrl
-                            [ $"  token: {token}"; "  resync_interval: 1" ]
-                            [ endpointYaml "api" (target.Url "/health") api.Id statusAndIncidents ]
-                            []
+                        stage.Config("UPDATE_STATUS, CREATE_INCIDENT", [ "  resync_interval: 1" ])
 
                     let path = stage.Dir.Write("config.yml", yaml)
                     target.Set("/health", TargetBehaviour.WithStatus 503)

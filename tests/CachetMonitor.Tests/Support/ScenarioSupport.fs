@@ -67,10 +67,13 @@ type Stage(token: string, dir: TempDir, target: TargetServer, cachet: FakeCachet
     member _.Api = api
 
     /// A config whose one endpoint "api" probes the target's `/health` (HTTP_STATUS 200-300) with these actions.
-    member _.Config(actions: string) =
-        config
+    member this.Config(actions: string) = this.Config(actions, [])
+
+    /// The same config with more lines in its `cachet` section (already indented), e.g. `  resync_interval: 1`.
+    member _.Config(actions: string, cachetLines: string list) =
+        configWith
             cachet.BaseUrl
-            token
+            ($"  token: {token}" :: cachetLines)
             [
                 endpointYaml "api" (target.Url "/health") api.Id (statusExpectation @ [ $"action: [{actions}]" ])
             ]

@@ -127,7 +127,7 @@ internal static class CachetData
         };
     }
 
-    private static string Text(JsonObject o, string field)
+    public static string Text(JsonObject o, string field)
     {
         var node = o[field];
         return node?.GetValueKind() switch

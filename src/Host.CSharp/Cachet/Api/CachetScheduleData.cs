@@ -21,7 +21,7 @@ internal static class CachetScheduleData
         var components = (o["components"] as JsonArray ?? [])
             .Select(c => CachetData.Int(CachetData.Object(c, "schedule component"), "component_id"));
         return HostInterop.Schedule(
-            CachetData.Int(o, "id"), Text(o, "name"), CachetData.OptionalInt(o, "status"), Time(o["scheduled_at"]), Time(o["completed_at"]), components);
+            CachetData.Int(o, "id"), CachetData.Text(o, "name"), CachetData.OptionalInt(o, "status"), Time(o["scheduled_at"]), Time(o["completed_at"]), components);
     }
 
     /// <summary>A 3.x schedule record with its components relationship.</summary>
@@ -32,15 +32,12 @@ internal static class CachetScheduleData
         var components = (node?["relationships"]?["components"]?["data"] as JsonArray ?? []).Select(Cachet3Data.Id);
         return HostInterop.Schedule(
             Cachet3Data.Id(node),
-            Text(attributes, "name"),
+            CachetData.Text(attributes, "name"),
             status,
             Time(attributes["scheduled"] ?? attributes["scheduled_at"]),
             Time(attributes["completed"] ?? attributes["completed_at"]),
             components);
     }
-
-    private static string Text(JsonObject o, string field) =>
-        o[field] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
 
     /// <summary>A date as Cachet writes it (a string, or 3.x's <c>{human, string}</c> object), as UTC.</summary>
     private static DateTimeOffset? Time(JsonNode? node)
