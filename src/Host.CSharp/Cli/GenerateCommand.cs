@@ -41,7 +41,7 @@ public static class GenerateCommand
             {
                 if (component.Enabled)
                 {
-                    components.Add(new GeneratedComponent(component.Id, component.Name, component.Link ?? ""));
+                    components.Add(new GeneratedComponent(component.Id.Value, component.Name, component.Link ?? ""));
                 }
             }
         }

@@ -373,14 +373,14 @@ let private clientTests =
                     (forApi
                      |> Seq.map (fun i -> i.Id, i.MonitorTag, i.ComponentStatus, i.Visible)
                      |> List.ofSeq)
-                    [ ours.Id, string api.Id, Nullable 3, false ]
+                    [ IncidentId ours.Id, string api.Id, Nullable 3, false ]
                     "ours, private"
 
                 let! forWeb = c.ListUnresolvedIncidentsAsync(ComponentId(web.Id), ct)
 
                 Expect.equal
                     (forWeb |> Seq.map (fun i -> i.Id, i.MonitorTag, i.ComponentStatus) |> List.ofSeq)
-                    [ theirs.Id, null, Nullable 4 ]
+                    [ IncidentId theirs.Id, null, Nullable 4 ]
                     "a person's, with its impact"
             })
 
@@ -422,12 +422,14 @@ let private clientTests =
                 Expect.equal all.Count 107 "every component"
 
                 Expect.equal
-                    (all |> Seq.find (fun x -> x.Id = off.Id) |> fun x -> x.Status, x.Enabled)
+                    (all
+                     |> Seq.find (fun x -> x.Id = ComponentId off.Id)
+                     |> fun x -> x.Status, x.Enabled)
                     (0, false)
                     "maintenance reads as unknown"
 
                 Expect.equal
-                    (all |> Seq.find (fun x -> x.Id = unknown.Id)).Status
+                    (all |> Seq.find (fun x -> x.Id = ComponentId unknown.Id)).Status
                     0
                     "3.x unknown is the core's unknown"
 

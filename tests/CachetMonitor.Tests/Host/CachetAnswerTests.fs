@@ -210,10 +210,10 @@ let tests =
                 task {
                     answerNext fake """{"data":{"id":"1","name":"api","status":3.0,"enabled":"0","link":""}}"""
                     let! lenient = client.GetComponentAsync(ComponentId 1, CancellationToken.None)
-                    Expect.equal lenient (CachetComponent(1, "api", 3, false, "")) "read"
+                    Expect.equal lenient (CachetComponent(ComponentId 1, "api", 3, false, "")) "read"
                     answerNext fake """{"data":{"id":" 1 ","name":"api","status":"2","enabled":1,"link":""}}"""
                     let! spaced = client.GetComponentAsync(ComponentId 1, CancellationToken.None)
-                    Expect.equal (spaced.Id, spaced.Status) (1, 2) "trimmed numeric strings"
+                    Expect.equal (spaced.Id, spaced.Status) (ComponentId 1, 2) "trimmed numeric strings"
 
                     for status in [ "2.5"; "\"2.5\""; "4294967296"; "\"1x\""; "true"; "1e400"; "\"\"" ] do
                         answerNext fake ("""{"data":{"id":1,"name":"api","status":""" + status + "}}")

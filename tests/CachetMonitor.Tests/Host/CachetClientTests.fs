@@ -46,7 +46,11 @@ let private reads =
                         fake.AddComponent("api", 3, enabled = false, link = "http://api.local/health")
 
                     let! got = client.GetComponentAsync(ComponentId(c.Id), CancellationToken.None)
-                    Expect.equal got (CachetComponent(c.Id, "api", 3, false, "http://api.local/health")) "component"
+
+                    Expect.equal
+                        got
+                        (CachetComponent(ComponentId c.Id, "api", 3, false, "http://api.local/health"))
+                        "component"
                 }
             clientTest "every call sends the token and Accept: application/json"
             <| fun fake client ->
@@ -64,7 +68,7 @@ let private reads =
                 task {
                     let m = fake.AddMetric("latency", "ms", threshold = 3)
                     let! got = client.GetMetricAsync(MetricId(m.Id), CancellationToken.None)
-                    Expect.equal got (CachetMetric(m.Id, "latency", "ms", 3)) "metric"
+                    Expect.equal got (CachetMetric(MetricId m.Id, "latency", "ms", 3)) "metric"
                 }
             clientTest "FindOpenIncidentAsync picks the newest unresolved incident of the component, visible or not"
             <| fun fake client ->
@@ -78,7 +82,11 @@ let private reads =
 
                     match found with
                     | null -> failtest "expected incident 3"
-                    | incident -> Expect.equal incident (CachetIncident(3, "newest open", 2, 1, false, "")) "incident 3"
+                    | incident ->
+                        Expect.equal
+                            incident
+                            (CachetIncident(IncidentId 3, "newest open", 2, Nullable(ComponentId 1), false, ""))
+                            "incident 3"
 
                     let request = fake.Requests |> Seq.exactlyOne
                     Expect.equal request.Path "/api/v1/incidents" "path"
@@ -98,7 +106,7 @@ let private reads =
 
                     match found with
                     | null -> failtest "expected incident 9"
-                    | incident -> Expect.equal incident.Id 9 "max id of the component"
+                    | incident -> Expect.equal incident.Id (IncidentId 9) "max id of the component"
                 }
             clientTest "FindOpenIncidentAsync returns null when every incident is fixed"
             <| fun fake client ->
@@ -126,7 +134,7 @@ let private reads =
                             all.Add items.Current
 
                     do! items.DisposeAsync()
-                    Expect.equal (all |> Seq.map _.Id |> List.ofSeq) [ 1..1100 ] "all, in order"
+                    Expect.equal (all |> Seq.map _.Id.Value |> List.ofSeq) [ 1..1100 ] "all, in order"
                     Expect.equal (all |> Seq.filter (fun c -> not c.Enabled) |> Seq.length) 122 "disabled included"
 
                     let pages =

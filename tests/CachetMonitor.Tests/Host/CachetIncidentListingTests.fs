@@ -25,11 +25,22 @@ let private listQueries (fake: FakeCachet) =
     |> Seq.map _.QueryString
     |> List.ofSeq
 
-/// Id, status, component and tag of each listed incident.
+/// Id, status, component (0: none) and tag of each listed incident, ids as the fake's numbers.
 let private summary (incidents: CachetIncident seq) =
     incidents
-    |> Seq.map (fun i -> i.Id, i.Status, i.ComponentId, Option.ofObj i.MonitorTag)
+    |> Seq.map (fun i ->
+        i.Id.Value,
+        i.Status,
+        (if i.ComponentId.HasValue then
+             i.ComponentId.Value.Value
+         else
+             0),
+        Option.ofObj i.MonitorTag)
     |> List.ofSeq
+
+/// The ids of listed incidents, as the fake's numbers.
+let private ids (incidents: CachetIncident seq) =
+    incidents |> Seq.map _.Id.Value |> List.ofSeq
 
 /// Adds `count` incidents of a component; `status id` gives each one's status.
 let private addIncidents (fake: FakeCachet) componentId count (status: int -> int) =
@@ -118,7 +129,7 @@ let private tagging =
                     let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
 
                     Expect.equal
-                        (listed |> Seq.map (fun i -> i.Id, Option.ofObj i.MonitorTag) |> List.ofSeq)
+                        (listed |> Seq.map (fun i -> i.Id.Value, Option.ofObj i.MonitorTag) |> List.ofSeq)
                         [
                             9, Some "by-key"
                             8, Some "by-row"
@@ -177,7 +188,7 @@ let private perComponent =
                 task {
                     addIncidents fake 1 150 (fun n -> if n = 5 || n = 120 || n = 149 then 2 else 4)
                     let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
-                    Expect.equal (listed |> Seq.map _.Id |> List.ofSeq) [ 149; 120; 5 ] "the old one too"
+                    Expect.equal (ids listed) [ 149; 120; 5 ] "the old one too"
 
                     Expect.equal
                         (listQueries fake)
@@ -190,7 +201,7 @@ let private perComponent =
                     let! newest = client.FindOpenIncidentAsync(ComponentId 1, none)
 
                     Expect.equal
-                        (newest |> Option.ofObj |> Option.map _.Id)
+                        (newest |> Option.ofObj |> Option.map _.Id.Value)
                         (Some 149)
                         "FindOpenIncidentAsync is its first"
                 }
@@ -215,7 +226,7 @@ let private perComponent =
                     )
 
                     let! listed = client.ListUnresolvedIncidentsAsync(ComponentId 1, none)
-                    Expect.equal (listed |> Seq.map _.Id |> List.ofSeq) [ 3 ] "read"
+                    Expect.equal (ids listed) [ 3 ] "read"
                     Expect.equal (listQueries fake).Length 1 "one call"
                 }
         ]

@@ -120,7 +120,8 @@ type ScriptedCachet(inner: ICachetApi option) =
                 ReadComponent id,
                 match inner with
                 | Some api -> fun () -> api.GetComponentAsync(typed, ct)
-                | None -> fun () -> Task.FromResult(CachetComponent(id, $"component {id}", this.StatusOf id, true, ""))
+                | None ->
+                    fun () -> Task.FromResult(CachetComponent(typed, $"component {id}", this.StatusOf id, true, ""))
             )
 
         member this.GetMetricAsync(typed: MetricId, ct) =
@@ -130,7 +131,7 @@ type ScriptedCachet(inner: ICachetApi option) =
                 ReadMetric id,
                 match inner with
                 | Some api -> fun () -> api.GetMetricAsync(typed, ct)
-                | None -> fun () -> Task.FromResult(CachetMetric(id, $"metric {id}", "ms", 5))
+                | None -> fun () -> Task.FromResult(CachetMetric(typed, $"metric {id}", "ms", 5))
             )
 
         member this.FindOpenIncidentAsync(typed: ComponentId, ct) =
@@ -143,7 +144,7 @@ type ScriptedCachet(inner: ICachetApi option) =
                 | None ->
                     this.Memory(fun () ->
                         incidents
-                        |> Seq.filter (fun i -> i.ComponentId = componentId && i.Status < 4)
+                        |> Seq.filter (fun i -> i.ComponentId = Nullable typed && i.Status < 4)
                         |> Seq.sortByDescending _.Id
                         |> Seq.tryHead
                         |> Option.toObj)
@@ -173,10 +174,10 @@ type ScriptedCachet(inner: ICachetApi option) =
                 | Some api -> fun () -> api.CreateIncidentAsync(name, message, typed, componentStatus, visible, ct)
                 | None ->
                     this.Memory(fun () ->
-                        let id = incidents.Count + 1
-                        incidents.Add(CachetIncident(id, name, 1, componentId, visible, message))
+                        let id = IncidentId(incidents.Count + 1)
+                        incidents.Add(CachetIncident(id, name, 1, Nullable typed, visible, message))
                         statuses[componentId] <- componentStatus
-                        IncidentId id)
+                        id)
             )
 
         member this.UpdateIncidentAsync(typed: IncidentId, name, message, componentId, componentStatus, visible, ct) =
@@ -204,7 +205,7 @@ type ScriptedCachet(inner: ICachetApi option) =
                 | Some api -> fun () -> api.ResolveIncidentAsync(typed, message, visible, ct)
                 | None ->
                     this.Memory(fun () ->
-                        match incidents |> Seq.tryFindIndex (fun i -> i.Id = incidentId) with
+                        match incidents |> Seq.tryFindIndex (fun i -> i.Id = typed) with
                         | Some at ->
                             let i = incidents[at]
                             incidents[at] <- CachetIncident(i.Id, i.Name, 4, i.ComponentId, i.Visible, message)

@@ -217,7 +217,15 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
         id
 
     let toApi (i: ModelIncident) =
-        CachetIncident(i.Id, i.Name, i.Status, i.ComponentId, i.Visible, i.Message, Option.toObj i.Tag)
+        CachetIncident(
+            IncidentId i.Id,
+            i.Name,
+            i.Status,
+            Nullable(ComponentId i.ComponentId),
+            i.Visible,
+            i.Message,
+            Option.toObj i.Tag
+        )
 
     // The token of the call being made, and whether the read taking effect is a guest's (an unknown token on a GET
     // is a guest, who sees visible incidents only).
@@ -482,7 +490,7 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                 GetComponent id,
                 fun () ->
                     match statuses.TryGetValue id with
-                    | true, status -> Ok(CachetComponent(id, $"component {id}", status, true, ""))
+                    | true, status -> Ok(CachetComponent(ComponentId id, $"component {id}", status, true, ""))
                     | _ -> Error(notFound $"component {id}")
             )
 
@@ -493,7 +501,7 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                 GetMetric id,
                 fun () ->
                     if metrics.Contains id then
-                        Ok(CachetMetric(id, $"metric {id}", "ms", 5))
+                        Ok(CachetMetric(MetricId id, $"metric {id}", "ms", 5))
                     else
                         Error(notFound $"metric {id}")
             )

@@ -121,7 +121,7 @@ public sealed class Cachet3Client : ICachetApi
     /// <exception cref="CachetApiException">Also when the listing is longer than <see cref="MaxIncidentPages"/> pages.</exception>
     public async Task<IReadOnlyList<CachetIncident>> ListUnresolvedIncidentsAsync(ComponentId componentId, CancellationToken ct) =>
         await ListAllUnresolvedIncidentsAsync(ct) is { } all
-            ? [.. all.Where(i => i.ComponentId == componentId.Value)]
+            ? [.. all.Where(i => i.ComponentId == componentId)]
             : throw new CachetApiException(
                 CachetApiErrorKind.MalformedResponse, $"more than {MaxIncidentPages * PageSize} unresolved incidents: too many to list (GET /incidents)");
 
@@ -133,7 +133,7 @@ public sealed class Cachet3Client : ICachetApi
     /// </summary>
     public async Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct)
     {
-        var byKey = new Dictionary<(int, int), CachetIncident>();
+        var byKey = new Dictionary<(IncidentId, ComponentId?), CachetIncident>();
         for (var page = 1; page <= MaxIncidentPages; page++)
         {
             var path = $"/incidents?filter[status]=0,1,2,3&include=components,meta&sort=-id&per_page={PageSize}&page={page}";

@@ -22,28 +22,28 @@ internal static class Cachet3Data
     {
         var a = Attributes(node, "component");
         return new CachetComponent(
-            Id(node), Text(a, "name"), FromCachet3Status(StatusValue(a, "status")), a["enabled"]?.GetValueKind() != JsonValueKind.False, Text(a, "link"));
+            new ComponentId(Id(node)), Text(a, "name"), FromCachet3Status(StatusValue(a, "status")), a["enabled"]?.GetValueKind() != JsonValueKind.False, Text(a, "link"));
     }
 
     /// <summary>A metric resource.</summary>
     public static CachetMetric Metric(JsonNode? node)
     {
         var a = Attributes(node, "metric");
-        return new CachetMetric(Id(node), Text(a, "name"), Text(a, "suffix"), Number(a, "threshold") ?? 5);
+        return new CachetMetric(new MetricId(Id(node)), Text(a, "name"), Text(a, "suffix"), Number(a, "threshold") ?? 5);
     }
 
     /// <summary>
     /// An incident resource, once per attached component (with its impact when <paramref name="impacts"/> knows it
-    /// unambiguously), or once with component 0 when it has none.
+    /// unambiguously), or once with no component when it has none.
     /// </summary>
     public static IEnumerable<CachetIncident> Incidents(JsonNode? node, IReadOnlyDictionary<int, int?> impacts)
     {
         var a = Attributes(node, "incident");
         var incident = new CachetIncident(
-            Id(node),
+            new IncidentId(Id(node)),
             Text(a, "name"),
             StatusValue(a, "status"),
-            0,
+            null,
             (Number(a, "visible") ?? 0) == 1,
             Text(a, "message"),
             a["meta"] is JsonObject meta && meta[CachetIncident.MonitorTagKey] is JsonValue tag && tag.GetValueKind() == JsonValueKind.String
@@ -54,7 +54,7 @@ internal static class Cachet3Data
             ? [incident]
             : linked.Select(cid => incident with
             {
-                ComponentId = cid,
+                ComponentId = new ComponentId(cid),
                 ComponentStatus = impacts.GetValueOrDefault(cid) is { } status ? FromCachet3Status(status) : null,
             });
     }

@@ -80,7 +80,7 @@ public sealed class CachetClient : ICachetApi
         var (incidents, complete) = await ListIncidentsAsync(path + IncidentPageSize, IncidentPageSize, resource, ct);
         if (!complete)
             (incidents, _) = await ListIncidentsAsync(path + LargeIncidentPageSize, LargeIncidentPageSize, resource, ct);
-        return [.. incidents.Where(i => i.ComponentId == componentId.Value && i.Status < 4).OrderByDescending(i => i.Id)];
+        return [.. incidents.Where(i => i.ComponentId == componentId && i.Status < 4).OrderByDescending(i => i.Id)];
     }
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed class CachetClient : ICachetApi
     /// </summary>
     public async Task<IReadOnlyList<CachetIncident>?> ListAllUnresolvedIncidentsAsync(CancellationToken ct)
     {
-        var byId = new Dictionary<int, CachetIncident>();
+        var byId = new Dictionary<IncidentId, CachetIncident>();
         for (var status = 0; status < 4; status++)
         {
             var (incidents, complete) = await ListIncidentsAsync(

@@ -6,4 +6,4 @@ namespace CachetMonitor.Host.Cachet.Api;
 /// <param name="Status">The component status code (0–4).</param>
 /// <param name="Enabled">Whether the component is enabled (shown on the status page).</param>
 /// <param name="Link">The component's link (empty when it has none).</param>
-public sealed record CachetComponent(int Id, string Name, int Status, bool Enabled, string Link);
+public sealed record CachetComponent(ComponentId Id, string Name, int Status, bool Enabled, string Link);

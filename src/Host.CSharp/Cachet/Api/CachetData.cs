@@ -15,14 +15,14 @@ internal static class CachetData
     {
         var o = Object(node, "component");
         return new CachetComponent(
-            Int(o, "id"), Text(o, "name"), Int(o, "status"), OptionalBool(o, "enabled") ?? true, Text(o, "link"));
+            new ComponentId(Int(o, "id")), Text(o, "name"), Int(o, "status"), OptionalBool(o, "enabled") ?? true, Text(o, "link"));
     }
 
     /// <summary>A metric object.</summary>
     public static CachetMetric Metric(JsonNode? node)
     {
         var o = Object(node, "metric");
-        return new CachetMetric(Int(o, "id"), Text(o, "name"), Text(o, "suffix"), OptionalInt(o, "threshold") ?? 5);
+        return new CachetMetric(new MetricId(Int(o, "id")), Text(o, "name"), Text(o, "suffix"), OptionalInt(o, "threshold") ?? 5);
     }
 
     /// <summary>An incident object.</summary>
@@ -30,10 +30,11 @@ internal static class CachetData
     {
         var o = Object(node, "incident");
         return new CachetIncident(
-            Int(o, "id"),
+            new IncidentId(Int(o, "id")),
             Text(o, "name"),
             Int(o, "status"),
-            OptionalInt(o, "component_id") ?? 0,
+            // Cachet 2 stores 0 for "no component".
+            OptionalInt(o, "component_id") is > 0 and var component ? new ComponentId(component) : null,
             OptionalBool(o, "visible") ?? true,
             Text(o, "message"),
             MonitorTag(o["meta"]));

@@ -4,7 +4,7 @@ namespace CachetMonitor.Host.Cachet.Api;
 /// <param name="Id">The incident id.</param>
 /// <param name="Name">The title.</param>
 /// <param name="Status">The incident status code (0–4; 4 is fixed).</param>
-/// <param name="ComponentId">The linked component (0 when none).</param>
+/// <param name="ComponentId">The linked component (null when none).</param>
 /// <param name="Visible">Whether the incident is public.</param>
 /// <param name="Message">The incident message.</param>
 /// <param name="MonitorTag">
@@ -16,7 +16,7 @@ namespace CachetMonitor.Host.Cachet.Api;
 /// or when the answer does not tell it unambiguously.
 /// </param>
 public sealed record CachetIncident(
-    int Id, string Name, int Status, int ComponentId, bool Visible, string Message, string? MonitorTag = null, int? ComponentStatus = null)
+    IncidentId Id, string Name, int Status, ComponentId? ComponentId, bool Visible, string Message, string? MonitorTag = null, int? ComponentStatus = null)
 {
     /// <summary>The incident meta key that carries <see cref="MonitorTag"/>.</summary>
     public const string MonitorTagKey = "cachet_monitor";

@@ -5,4 +5,4 @@ namespace CachetMonitor.Host.Cachet.Api;
 /// <param name="Name">The display name.</param>
 /// <param name="Suffix">The unit suffix shown by Cachet.</param>
 /// <param name="Threshold">Minutes within which equal values are merged into one point (Cachet default 5).</param>
-public sealed record CachetMetric(int Id, string Name, string Suffix, int Threshold);
+public sealed record CachetMetric(MetricId Id, string Name, string Suffix, int Threshold);

@@ -5,7 +5,13 @@ namespace CachetMonitor.Host.Cachet.Api;
 /// (in URLs, bodies and log lines).
 /// </summary>
 /// <param name="Value">The id Cachet gives the incident.</param>
-public readonly record struct IncidentId(int Value)
+public readonly record struct IncidentId(int Value) : IComparable<IncidentId>, IComparable
 {
+    public int CompareTo(IncidentId other) => Value.CompareTo(other.Value);
+
+    // The non-generic form makes the id sortable from F# (its comparison constraint asks for it).
+    public int CompareTo(object? obj) =>
+        obj is IncidentId other ? CompareTo(other) : throw new ArgumentException("Not a IncidentId.", nameof(obj));
+
     public override string ToString() => Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

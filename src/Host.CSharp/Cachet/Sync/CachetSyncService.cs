@@ -137,7 +137,9 @@ public sealed class CachetSyncService(
         var versions = current.ToDictionary(c => c.ComponentId, c => c.State.Version);
         var listed = await ListComponentsAsync(current.Count, ct).ConfigureAwait(false);
         var all = await gate.RunAsync(cachet.ListAllUnresolvedIncidentsAsync, ct).ConfigureAwait(false);
-        var byComponent = all?.GroupBy(i => i.ComponentId).ToDictionary(g => g.Key, g => g.OrderByDescending(i => i.Id).ToList());
+        var byComponent = all?.Where(i => i.ComponentId is not null)
+            .GroupBy(i => i.ComponentId!.Value.CoreId())
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(i => i.Id).ToList());
         foreach (var component in current)
         {
             var id = component.ComponentId;
@@ -186,7 +188,7 @@ public sealed class CachetSyncService(
     private bool _schedulesMissingLogged;
 
     private static SeenIncident Seen(CachetIncident incident) =>
-        HostInterop.SeenIncident(incident.Id, incident.Name, incident.MonitorTag is not null, incident.Visible, incident.ComponentStatus);
+        HostInterop.SeenIncident(incident.Id.CoreId(), incident.Name, incident.MonitorTag is not null, incident.Visible, incident.ComponentStatus);
 
     /// <summary>
     /// With many components, every component in a few paged calls instead of one call each. Any failure, or a
@@ -204,7 +206,7 @@ public sealed class CachetSyncService(
         {
             await foreach (var component in cachet.ListComponentsAsync(ct).ConfigureAwait(false))
             {
-                listed[component.Id] = component;
+                listed[component.Id.CoreId()] = component;
             }
         }
         catch (CachetApiException e)

@@ -550,6 +550,6 @@ public sealed class ComponentSync(
             state = _state;
         }
         var known = state.Strays.ToHashSet();
-        return incidents.FirstOrDefault(i => (i.MonitorTag == tag || i.Name == redact(title)) && !known.Contains(i.Id))?.Id;
+        return incidents.FirstOrDefault(i => (i.MonitorTag == tag || i.Name == redact(title)) && !known.Contains(i.Id.CoreId()))?.Id.CoreId();
     }
 }

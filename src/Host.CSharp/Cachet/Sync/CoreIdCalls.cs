@@ -4,11 +4,17 @@ namespace CachetMonitor.Host.Cachet.Sync;
 
 /// <summary>
 /// The boundary between the core's ids and the Cachet API's: the core's commands, plans and state carry plain ints,
-/// the API takes <see cref="ComponentId"/>, <see cref="IncidentId"/> and <see cref="MetricId"/>. The sync calls Cachet
-/// with the core's ids through these, and nowhere else turns an int into a typed id.
+/// the API takes and answers <see cref="ComponentId"/>, <see cref="IncidentId"/> and <see cref="MetricId"/>. The sync
+/// calls Cachet with the core's ids, and reads Cachet's answers back into them, through these and nowhere else.
 /// </summary>
 internal static class CoreIdCalls
 {
+    /// <summary>The core's id of a component Cachet answered with.</summary>
+    public static int CoreId(this ComponentId id) => id.Value;
+
+    /// <summary>The core's id of an incident Cachet answered with.</summary>
+    public static int CoreId(this IncidentId id) => id.Value;
+
     public static Task<CachetComponent> GetComponentAsync(this ICachetApi cachet, int componentId, CancellationToken ct) =>
         cachet.GetComponentAsync(new ComponentId(componentId), ct);
 
