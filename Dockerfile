@@ -22,6 +22,9 @@ RUN dotnet publish src/Host.CSharp -c Release -r linux-x64 --no-restore -o /app
 # runtime, no shell, no package manager, non-root. Only the executable is copied (not its .dbg symbols).
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled AS runtime
 COPY --from=build /app/cachet-monitor /app/cachet-monitor
+# The chiseled base has no time zone data; maintenance windows with a `timezone` need it. The SDK image (on the
+# full runtime-deps) has tzdata and tzdata-legacy: a few MB instead of the -extra base's ICU, which we do not use.
+COPY --from=build /usr/share/zoneinfo /usr/share/zoneinfo
 WORKDIR /usr/src/app
 USER $APP_UID
 EXPOSE 9090
