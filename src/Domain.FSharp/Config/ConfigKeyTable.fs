@@ -345,6 +345,13 @@ module ConfigKeyTable =
                 false
                 ours
                 "`tcp://` and `tls://` only: a regular expression the first bytes the server sends (after `send`, up to 4 KiB or the timeout) must match, e.g. `^220 ` for SMTP; a mismatch fails as `PARTIAL`."
+            optional
+                ConfigSection.Endpoint
+                "metric_value"
+                (KeyType.SectionOf ConfigSection.MetricValue)
+                ours
+                None
+                "With `PUSH_METRICS` and `metric_id`: push a number read from the response body as the metric point instead of the latency, as read (`latency_unit` does not apply): `json: PATH` or `regex: PATTERN`. http(s) URLs only. A check whose body yields no number pushes no point; the check's status is unaffected ([checks.md](checks.md#value-metrics-metric_value))."
 
             key
                 ConfigSection.Expectation
@@ -550,6 +557,21 @@ module ConfigKeyTable =
                 ours
                 None
                 "Message of the resolve (and of the `resolved` webhook). Without it the message is the operational title. Placeholders: `{name}`, `{url}` and the endpoint's scalar keys (no check has failed, so `{reason}` and the other failure values are refused)."
+
+            optional
+                ConfigSection.MetricValue
+                "json"
+                KeyType.Text
+                ours
+                None
+                "Where the number is in a JSON body, in the path syntax of the `JSON` expectation (`queue.depth`, `items[0].count`): a JSON number, or a string that holds one (`\"42\"`). One of `json` and `regex`."
+            optional
+                ConfigSection.MetricValue
+                "regex"
+                KeyType.RegexText
+                ours
+                None
+                "A regular expression searched in the body: the number is what its group named `value` captured (`depth=(?<value>[0-9.]+)`), or its only capture group (`depth=([0-9.]+)`). One of `json` and `regex`."
         ]
 
     /// The keys of a section.
