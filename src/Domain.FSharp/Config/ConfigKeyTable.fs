@@ -259,7 +259,7 @@ module ConfigKeyTable =
                 (KeyType.Choice(ConfigKeys.LatencyUnits, true))
                 Original
                 (Some "s")
-                "Unit of pushed metric points only (an unknown unit without `PUSH_METRICS` is a warning). Points are rounded to the microsecond in that unit (3 decimals in `ms`, 6 in `s`, 8 in `m`, 10 in `h`)."
+                "Unit of pushed latency points only (an unknown unit without `PUSH_METRICS` is a warning; a `metric_value` is pushed as read). Points are rounded to the microsecond in that unit (3 decimals in `ms`, 6 in `s`, 8 in `m`, 10 in `h`)."
             optional
                 ConfigSection.Endpoint
                 "action"
