@@ -433,24 +433,48 @@ module ComponentMonitor =
     [<Literal>]
     let private MaxHeldPoints = 600
 
+    let private pointOf (m: Member) value unixSeconds =
+        match m.Endpoint.MetricId with
+        | Some metricId when has PushMetrics m ->
+            [
+                PushMetric
+                    {
+                        MetricId = metricId
+                        Endpoint = m.Name
+                        Value = value
+                        UnixSeconds = unixSeconds
+                    }
+            ]
+        | _ -> []
+
     let private metricOf (m: Member) verdict unixSeconds =
         let latency =
             match verdict with
             | Passed latency -> Some latency
             | Failed failure -> failure.LatencySeconds
 
-        match latency, m.Endpoint.MetricId with
-        | Some seconds, Some metricId when has PushMetrics m ->
-            [
-                PushMetric
-                    {
-                        MetricId = metricId
-                        Endpoint = m.Name
-                        Value = LatencyUnit.fromSeconds m.Policy.LatencyUnit seconds
-                        UnixSeconds = unixSeconds
-                    }
-            ]
+        match latency with
+        // With `metric_value` the point is the value read (`Measured`), never the latency in its place.
+        | Some seconds when m.Endpoint.MetricValue.IsNone ->
+            pointOf m (LatencyUnit.fromSeconds m.Policy.LatencyUnit seconds) unixSeconds
         | _ -> []
+
+    /// Metric points go out with the step's commands, or are held (bounded) while the monitor is offline.
+    let private withPoints (quiet: Quiet) points (next: ComponentState, commands) =
+        if quiet.Offline then
+            let held =
+                points
+                |> List.choose (fun command ->
+                    match command with
+                    | PushMetric point -> Some point
+                    | _ -> None)
+
+            { next with
+                Held = held @ next.Held |> List.truncate MaxHeldPoints
+            },
+            commands
+        else
+            next, points @ commands
 
     /// Splits the unresolved incidents into ours, dormant and foreign. Ours are tagged, or named with one of the
     /// component's titles (incidents from earlier versions and from the original tool); without CREATE_INCIDENT
@@ -672,22 +696,16 @@ module ComponentMonitor =
                                     state.Members
                         }
 
-                let points = metricOf m verdict unixSeconds
-
-                if state.Quiet.Offline then
-                    let held =
-                        points
-                        |> List.choose (fun command ->
-                            match command with
-                            | PushMetric point -> Some point
-                            | _ -> None)
-
-                    { next with
-                        Held = held @ next.Held |> List.truncate MaxHeldPoints
-                    },
-                    commands
-                else
-                    next, points @ commands
+                withPoints state.Quiet (metricOf m verdict unixSeconds) (next, commands)
+            | _ -> state, []
+        | Measured(name, value, unixSeconds) ->
+            match state.Plan.Members |> List.tryFind (fun m -> m.Name = name) with
+            | Some m when
+                not state.Retiring
+                && m.Endpoint.MetricValue.IsSome
+                && System.Double.IsFinite value
+                ->
+                withPoints state.Quiet (pointOf m value unixSeconds) (state, [])
             | _ -> state, []
         | Adopted view -> reconcile (adopt state view)
         | Resynced(view, version) ->

@@ -83,12 +83,12 @@ type PendingWrite =
         Stray: int option
     }
 
-/// A latency point for a metric.
+/// A point for a metric: a latency, or the number read by the endpoint's `metric_value`.
 type MetricPoint =
     {
         MetricId: int
         Endpoint: string
-        /// Already in the endpoint's `latency_unit`.
+        /// A latency already in the endpoint's `latency_unit`, or the `metric_value` as read.
         Value: float
         UnixSeconds: int64
     }
@@ -160,6 +160,9 @@ type ComponentState =
 type ComponentEvent =
     /// One check of a member endpoint, with its start time (Unix seconds) for metric points.
     | Checked of endpoint: string * verdict: Verdict * unixSeconds: int64
+    /// The number a check of a member endpoint read for its `metric_value` (the check itself comes as `Checked`),
+    /// with the check's start time: pushed as the metric point instead of the latency.
+    | Measured of endpoint: string * value: float * unixSeconds: int64
     /// Start-up (or a new Cachet instance): what Cachet shows.
     | Adopted of CachetView
     /// A periodic re-read of Cachet, taken when the state's `Version` was `version`.

@@ -6,7 +6,7 @@ type MonitorAction =
     | UpdateStatus
     /// `CREATE_INCIDENT`: open, update and resolve incidents (and fire webhooks).
     | CreateIncident
-    /// `PUSH_METRICS`: push each response's latency to `metric_id`.
+    /// `PUSH_METRICS`: push each response's latency (or its `metric_value`) to `metric_id`.
     | PushMetrics
 
 /// Names of the actions as written in the config.
@@ -183,6 +183,8 @@ type Endpoint =
         SuccessThreshold: int
         ComponentId: int
         MetricId: int option
+        /// Where the number pushed instead of the latency is read (`metric_value`); `None`: the latency is pushed.
+        MetricValue: MetricValue option
         LatencyUnit: LatencyUnit
         Actions: Set<MonitorAction>
         PublicIncidents: bool
@@ -203,6 +205,10 @@ type Endpoint =
     /// `metric_id` for C#: null when not set.
     member this.MetricIdOrNull: System.Nullable<int> = Option.toNullable this.MetricId
 
+    /// `metric_value` as the config writes it (`json: PATH`, `regex: PATTERN`) for C#: null when not set.
+    member this.MetricValueOrNull: string | null =
+        this.MetricValue |> Option.map MetricValue.describe |> Option.toObj
+
     /// `body` for C#: null when not set.
     member this.BodyOrNull: string | null = Option.toObj this.Body
 
@@ -216,19 +222,20 @@ type Endpoint =
     /// `send` for C#: null when not set.
     member this.SendOrNull: string | null = Option.toObj this.Send
 
-    /// Whether a check must read the response body (a `REGEX` or `JSON` expectation, or `expect`); otherwise only
-    /// the headers are awaited.
+    /// Whether a check must read the response body (a `REGEX` or `JSON` expectation, `expect`, or `metric_value`);
+    /// otherwise only the headers are awaited.
     member this.NeedsBody =
-        this.Expectations
-        |> List.exists (fun e ->
-            match e.Kind with
-            | BodyRegex _
-            | JsonValue _
-            | Banner _ -> true
-            | HttpStatus _
-            | Latency _
-            | CertificateExpiration _
-            | DnsAnswer _ -> false)
+        this.MetricValue.IsSome
+        || this.Expectations
+           |> List.exists (fun e ->
+               match e.Kind with
+               | BodyRegex _
+               | JsonValue _
+               | Banner _ -> true
+               | HttpStatus _
+               | Latency _
+               | CertificateExpiration _
+               | DnsAnswer _ -> false)
 
     /// Whether a check must read the server certificate (a `CERTIFICATE_EXPIRATION` expectation).
     member this.NeedsCertificate =
@@ -240,6 +247,11 @@ type Endpoint =
 
     /// Whether the endpoint's `action` list holds the action.
     member this.Has(action: MonitorAction) = this.Actions.Contains action
+
+    /// Whether its checks push a `metric_value` (it has one, `PUSH_METRICS` and a `metric_id`): only then does the
+    /// daemon read the value.
+    member this.PushesMetricValue =
+        this.MetricValue.IsSome && this.Has PushMetrics && this.MetricId.IsSome
 
 /// Where a token provider in the `cachet.token` list reads the token from.
 type TokenProvider =

@@ -11,7 +11,7 @@ module Expectation =
     let unreachableMessage (request: string) = $"The URL is unreachable: {request}"
 
     // Text from the server for a message on the status page: one line, at most 80 characters.
-    let private snippet (text: string) =
+    let snippet (text: string) =
         let line = String.map (fun c -> if Char.IsControl c then ' ' else c) text
         let line = line.Trim()
 

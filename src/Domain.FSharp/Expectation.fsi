@@ -12,6 +12,9 @@ module Expectation =
     /// transport error is for the log, not for the incident the public reads.
     val unreachableMessage: request: string -> string
 
+    /// Text from the server as a message may show it: one line, at most 80 characters.
+    val internal snippet: text: string -> string
+
     /// Checks one expectation against a response: `None` when it passes, else why it failed (carrying the
     /// response's latency).
     val check: response: Response -> expectation: Expectation -> Failure option

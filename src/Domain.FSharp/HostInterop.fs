@@ -40,6 +40,16 @@ type HostConfigResult
     /// The files a valid config names (`ca_file`, `client_certificate`, `client_key`), for the host to read at load.
     member _.Files: IReadOnlyList<ConfigFile> = files |> List.toArray :> _
 
+/// What one check read for an endpoint's `metric_value`: the number, or why there is none, or neither (no
+/// `metric_value`, or no response arrived).
+[<Sealed>]
+type MetricValueReading internal (value: Nullable<float>, error: string | null) =
+    /// The number read; null when none was.
+    member _.Value = value
+
+    /// Why no number was read (not JSON, path missing, not a number, no match); null when one was or none applies.
+    member _.Error = error
+
 /// A component's state after one event and the commands it requires, shaped for C#.
 [<Sealed>]
 type ComponentStepResult internal (state: ComponentState, commands: ComponentCommand list) =
@@ -88,6 +98,17 @@ type HostInterop =
     /// The event of one check of `endpoint`, started at `unixSeconds`.
     static member Checked(endpoint: string, verdict: Verdict, unixSeconds: int64) : ComponentEvent =
         ComponentEvent.Checked(endpoint, verdict, unixSeconds)
+
+    /// What a check read for the endpoint's `metric_value` (see `Monitor.metricValue`).
+    static member ReadMetricValue(endpoint: Endpoint, observation: Observation) : MetricValueReading =
+        match Monitor.metricValue endpoint observation with
+        | Some(Ok value) -> MetricValueReading(Nullable value, null)
+        | Some(Error why) -> MetricValueReading(Nullable(), why)
+        | None -> MetricValueReading(Nullable(), null)
+
+    /// The event of the number one check of `endpoint`, started at `unixSeconds`, read for its `metric_value`.
+    static member Measured(endpoint: string, value: float, unixSeconds: int64) : ComponentEvent =
+        ComponentEvent.Measured(endpoint, value, unixSeconds)
 
     /// An unresolved incident as read from Cachet; `componentStatus` only when the API gives it (null on 2.x).
     static member SeenIncident

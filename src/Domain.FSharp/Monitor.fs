@@ -22,3 +22,8 @@ module Monitor =
              | DnsTarget _ -> UrlCredentials.mask endpoint.Url)
             endpoint.Expectations
             observation
+
+    let metricValue (endpoint: Endpoint) (observation: Observation) =
+        match endpoint.MetricValue, observation with
+        | Some source, Responded response -> Some(MetricValue.read source response.Body)
+        | _ -> None

@@ -12,3 +12,8 @@ module Monitor =
     /// severities (see `Expectation.evaluate`). A message names the URL with its user-info masked: it is
     /// published on the status page.
     val evaluate: endpoint: Endpoint -> observation: Observation -> Verdict
+
+    /// The number the endpoint's `metric_value` reads from an observation's body, or why it read none; `None` when
+    /// the endpoint has no `metric_value` or no response arrived (a time-out or a failed connection has no body:
+    /// the check's own failure says so).
+    val metricValue: endpoint: Endpoint -> observation: Observation -> Result<float, string> option

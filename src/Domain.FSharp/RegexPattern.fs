@@ -60,3 +60,20 @@ module RegexPattern =
             Some(pattern.Compiled.IsMatch text)
         with :? RegexMatchTimeoutException ->
             None
+
+    let groups pattern =
+        pattern.Compiled.GetGroupNames()
+        |> Array.filter (fun name -> name <> "0")
+        |> List.ofArray
+
+    let tryCapture (group: string) (text: string) pattern =
+        try
+            let found = pattern.Compiled.Match text
+            let captured = found.Groups[group]
+
+            if found.Success && captured.Success then
+                Some(Some captured.Value)
+            else
+                Some None
+        with :? RegexMatchTimeoutException ->
+            None

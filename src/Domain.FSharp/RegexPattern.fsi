@@ -33,3 +33,10 @@ module RegexPattern =
 
     /// Whether the pattern matches anywhere in the text; `None` when the match timed out.
     val tryIsMatch: text: string -> pattern: RegexPattern -> bool option
+
+    /// The names of the pattern's capture groups, numbered ones as `1`, `2`, … (the whole match `0` left out).
+    val groups: pattern: RegexPattern -> string list
+
+    /// The text the named group captured at the first match: `Some None` when nothing matched (or the group took
+    /// no part); `None` when the match timed out.
+    val tryCapture: group: string -> text: string -> pattern: RegexPattern -> string option option

@@ -21,6 +21,11 @@ type ComponentEvent private (inner: CachetMonitor.Domain.ComponentEvent) =
     static member Checked(endpoint: string, verdict: Verdict, unixSeconds: int64) =
         ComponentEvent(CachetMonitor.Domain.Checked(endpoint, verdict.Inner, unixSeconds))
 
+    /// The number a check of the endpoint named <c>endpoint</c>, started at <c>unixSeconds</c>, read for its
+    /// <c>metric_value</c>: the metric point pushed instead of the latency.
+    static member Measured(endpoint: string, value: float, unixSeconds: int64) =
+        ComponentEvent(CachetMonitor.Domain.Measured(endpoint, value, unixSeconds))
+
     /// The first read of Cachet: the component's status code and its unresolved incidents, newest first.
     static member Adopted(statusCode: int, incidents: IEnumerable<SeenIncident>) =
         ComponentEvent(CachetMonitor.Domain.Adopted(view statusCode incidents))

@@ -96,8 +96,8 @@ type EndpointConfig internal (inner: Endpoint) =
     member _.Expectations: IReadOnlyList<ExpectationConfig> =
         inner.Expectations |> List.map ExpectationConfig |> List.toArray :> _
 
-    /// Whether a probe must read the response body (a <c>REGEX</c> or <c>JSON</c> expectation, or <c>expect</c>);
-    /// otherwise the headers suffice.
+    /// Whether a probe must read the response body (a <c>REGEX</c> or <c>JSON</c> expectation, <c>expect</c>, or
+    /// <c>metric_value</c>); otherwise the headers suffice.
     member _.NeedsBody = inner.NeedsBody
 
     /// Failing checks tolerated before the endpoint counts as down (<c>allowed_fails</c>).
@@ -111,6 +111,10 @@ type EndpointConfig internal (inner: Endpoint) =
 
     /// The Cachet metric latencies are pushed to (<c>metric_id</c>); null when not set.
     member _.MetricId: Nullable<int> = inner.MetricIdOrNull
+
+    /// Where the number pushed instead of the latency is read, as the config writes it (<c>json: PATH</c> or
+    /// <c>regex: PATTERN</c>, from <c>metric_value</c>); null when the latency is pushed.
+    member _.MetricValue: string | null = inner.MetricValueOrNull
 
     /// The unit metric points are pushed in: <c>ms</c>, <c>s</c>, <c>m</c> or <c>h</c> (<c>latency_unit</c>).
     member _.LatencyUnit = LatencyUnit.name inner.LatencyUnit

@@ -16,6 +16,7 @@ module ConfigKeyTable =
                 WebhookKeys.rows
                 MessageKeys.rows
                 QuietTimeKeys.rows
+                MetricValueKeys.rows
             ]
 
     /// The keys of a section.

@@ -12,6 +12,8 @@ type ConfigSection =
     | Messages
     | Maintenance
     | Connectivity
+    /// An endpoint's `metric_value`.
+    | MetricValue
 
 /// What a key's value must be: drives the JSON Schema and the reference docs (the readers check the same).
 [<RequireQualifiedAccess>]
@@ -156,4 +158,5 @@ module ConfigKeys =
         | ConfigSection.Webhook -> "webhooks[]"
         | ConfigSection.Maintenance -> "maintenance[]"
         | ConfigSection.Connectivity -> "connectivity"
+        | ConfigSection.MetricValue -> "endpoints[].metric_value"
         | ConfigSection.Messages -> "messages"

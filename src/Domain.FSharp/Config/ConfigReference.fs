@@ -93,6 +93,7 @@ module ConfigReference =
             ConfigSection.Messages, "`messages`"
             ConfigSection.Maintenance, "`maintenance` items"
             ConfigSection.Connectivity, "`connectivity`"
+            ConfigSection.MetricValue, "`endpoints[].metric_value`"
         ]
 
     let regenerate (document: string) =

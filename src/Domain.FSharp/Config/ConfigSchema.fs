@@ -211,6 +211,7 @@ module ConfigSchema =
         | ConfigSection.Messages -> "messages"
         | ConfigSection.Maintenance -> "maintenanceWindow"
         | ConfigSection.Connectivity -> "connectivity"
+        | ConfigSection.MetricValue -> "metricValue"
 
     /// A YAML default as JSON (`[]`, `{}`, numbers, booleans, quoted or plain text).
     let private defaultValue (text: string) : JsonNode =
@@ -287,7 +288,24 @@ module ConfigSchema =
             else
                 []
 
-        let conditions = byType @ byScheme
+        // A `metric_value` reads its number one way: `json` or `regex`, not both.
+        let exactlyOne =
+            if section = ConfigSection.MetricValue then
+                [
+                    obj
+                        [
+                            "oneOf",
+                            arr
+                                [
+                                    obj [ "required", arr [ str "json" ] ]
+                                    obj [ "required", arr [ str "regex" ] ]
+                                ]
+                        ]
+                ]
+            else
+                []
+
+        let conditions = byType @ byScheme @ exactlyOne
 
         obj (
             [ "type", str "object"; "properties", properties; "required", arr always ]
@@ -307,6 +325,7 @@ module ConfigSchema =
             ConfigSection.Messages
             ConfigSection.Maintenance
             ConfigSection.Connectivity
+            ConfigSection.MetricValue
         ]
 
     let document () : JsonNode =

@@ -152,6 +152,31 @@ module internal ConfigWarnings =
                     |> List.map (fun (i, item) ->
                         issue (index (child path "action") i) (at item) "PUSH_METRICS does nothing without a metric_id")
 
+            // `metric_value` is pushed as a metric point: without PUSH_METRICS and a metric_id nothing reads it.
+            let valueWarnings =
+                match tryFind ep "metric_value" |> Option.filter (isAbsent >> not) with
+                | None -> []
+                | Some node ->
+                    let unused =
+                        if pushes.IsEmpty then
+                            [
+                                issue
+                                    (child path "metric_value")
+                                    (at node)
+                                    "does nothing without PUSH_METRICS in action (and a metric_id)"
+                            ]
+                        elif (tryFind ep "metric_id" |> Option.filter (isAbsent >> not)).IsNone then
+                            [
+                                issue (child path "metric_value") (at node) "does nothing without a metric_id"
+                            ]
+                        else
+                            []
+
+                    unused
+                    @ (section (child path "metric_value") (Some ConfigSection.MetricValue) node
+                       |> Option.map (unknownKeys Set.empty)
+                       |> Option.defaultValue [])
+
             unknownKeys placeholders ep
             @ (ownMessages |> Option.map messageWarnings |> Option.defaultValue [])
             @ timeout
@@ -159,6 +184,7 @@ module internal ConfigWarnings =
             @ allowedFails
             @ unusedUnit
             @ pushWithoutMetric
+            @ valueWarnings
             @ (items (tryFind ep "expectation")
                |> List.collect (fun (i, item) ->
                    typedWarnings

@@ -24,17 +24,53 @@ module internal EndpointReader =
         JsonPath.parse value.Text
         |> Result.mapError (redacted value "is not a JSON path")
 
-    /// `value` or `regex` (exactly one), as JSON and DNS_ANSWER take them.
-    let textMatch lookup (ex: Section) =
-        match optional ex "value" (readText lookup), optional ex "regex" (readWith lookup regex) with
-        | Ok(Some value), Ok None -> Ok(Equals value)
-        | Ok None, Ok(Some pattern) -> Ok(Matches pattern)
+    /// Exactly one of two keys of a section, each read by its own reader.
+    let private eitherKey (section: Section) first readFirst second readSecond =
+        match optional section first readFirst, optional section second readSecond with
+        | Ok(Some a), Ok None -> Ok(Choice1Of2 a)
+        | Ok None, Ok(Some b) -> Ok(Choice2Of2 b)
         | Ok(Some _), Ok(Some _) ->
-            fail (child ex.Path "regex") (Option.get (tryFind ex "regex")) "cannot go with value: give one of them"
-        | Ok None, Ok None -> Error [ issue (child ex.Path "value") ex.Position "is required (or regex)" ]
+            fail
+                (child section.Path second)
+                (Option.get (tryFind section second))
+                $"cannot go with %s{first}: give one of them"
+        | Ok None, Ok None ->
+            Error
+                [
+                    issue (child section.Path first) section.Position $"is required (or %s{second})"
+                ]
         | Error a, Error b -> Error(a @ b)
         | Error e, _
         | _, Error e -> Error e
+
+    /// `value` or `regex` (exactly one), as JSON and DNS_ANSWER take them.
+    let textMatch lookup (ex: Section) =
+        eitherKey ex "value" (readText lookup) "regex" (readWith lookup regex)
+        |> Result.map (fun found ->
+            match found with
+            | Choice1Of2 value -> Equals value
+            | Choice2Of2 pattern -> Matches pattern)
+
+    /// A `metric_value` regex: it must compile and say which group holds the number.
+    let private valueRegex (value: Scalar) =
+        regex value
+        |> Result.bind (fun pattern ->
+            MetricValue.ofRegex pattern
+            |> Result.mapError (redacted value "has no capture group that holds the number"))
+
+    /// `metric_value`: `json` or `regex` (exactly one).
+    let metricValue lookup path node =
+        node
+        |> mapping
+            (Some ConfigSection.MetricValue)
+            "with json or regex"
+            (fun section ->
+                eitherKey section "json" (readWith lookup jsonPath) "regex" (readWith lookup valueRegex)
+                |> Result.map (fun found ->
+                    match found with
+                    | Choice1Of2 path -> JsonNumber path
+                    | Choice2Of2 source -> source))
+            path
 
     let expectation lookup path node =
         node
@@ -242,8 +278,8 @@ module internal EndpointReader =
         let keyErrors =
             [
                 match endpoint.Target with
-                | TcpTarget _ -> yield! [ "header"; "body" ]
-                | DnsTarget _ -> yield! [ "header"; "body"; "send"; "expect" ]
+                | TcpTarget _ -> yield! [ "header"; "body"; "metric_value" ]
+                | DnsTarget _ -> yield! [ "header"; "body"; "send"; "expect"; "metric_value" ]
                 | HttpTarget -> yield! [ "send"; "expect" ]
             ]
             |> List.choose (fun key ->
@@ -309,6 +345,7 @@ module internal EndpointReader =
                     and! successThreshold = value ep "success_threshold" (readWith lookup (checkCount 1))
                     and! componentId = required ep "component_id" (readWith lookup (wholeNumber 1))
                     and! metricId = optional ep "metric_id" (readWith lookup (wholeNumber 1))
+                    and! metricValue = optional ep "metric_value" (metricValue lookup)
                     and! latencyUnit = latencyUnitFor lookup ep actions
                     and! actions = actions
                     and! publicIncidents = value ep "public_incidents" (readWith lookup boolean)
@@ -338,6 +375,7 @@ module internal EndpointReader =
                             SuccessThreshold = successThreshold
                             ComponentId = componentId
                             MetricId = metricId
+                            MetricValue = metricValue
                             LatencyUnit = latencyUnit
                             Actions = Set.ofList actions
                             PublicIncidents = publicIncidents

@@ -22,6 +22,12 @@ public static class CheckCommand
 
         /// <summary>What a non-HTTP check saw (certificate, DNS answers, banner); null when there is nothing to add.</summary>
         public string? Detail { get; init; }
+
+        /// <summary>The number the endpoint's <c>metric_value</c> read (pushed instead of the latency); null when none was.</summary>
+        public double? MetricValue { get; init; }
+
+        /// <summary>Why the <c>metric_value</c> read no number (no point would be pushed); null when it did or there is none.</summary>
+        public string? MetricValueError { get; init; }
     }
 
     public static async Task<int> RunAsync(string path, bool json, Func<string, string?> environment, TextWriter stdout, TextWriter stderr)
@@ -83,10 +89,25 @@ public static class CheckCommand
             Endpoint = redactor.Redact(row.Endpoint),
             IncidentMessage = row.IncidentMessage is { } message ? redactor.Redact(message) : null,
             Detail = row.Detail is null ? null : redactor.Redact(row.Detail),
+            MetricValueError = row.MetricValueError is { } error ? redactor.Redact(error) : null,
         };
 
-    private static Row ToRow(Endpoint endpoint, Observation observation) =>
-        Verdict(endpoint, observation) with { Detail = Detail(observation) };
+    private static Row ToRow(Endpoint endpoint, Observation observation)
+    {
+        var reading = HostInterop.ReadMetricValue(endpoint, observation);
+        var value = reading.Value is { } number ? (double?)number : null;
+        // What the metric_value read belongs with what the check saw.
+        string? read = value is { } v
+            ? $"metric value {v.ToString("R", CultureInfo.InvariantCulture)}"
+            : reading.Error is { } error ? $"no metric value: {error}" : null;
+        var detail = Detail(observation);
+        return Verdict(endpoint, observation) with
+        {
+            Detail = read is null ? detail : detail is null ? read : $"{detail}; {read}",
+            MetricValue = value,
+            MetricValueError = reading.Error,
+        };
+    }
 
     /// <summary>The certificate, DNS answer or banner a check saw, on one line.</summary>
     private static string? Detail(Observation observation)

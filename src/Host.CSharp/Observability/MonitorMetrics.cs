@@ -23,6 +23,7 @@ public sealed class MonitorMetrics
     private long _coalescedReported;
     private readonly Counter _writeLoopFailures;
     private readonly Gauge _certificateDays;
+    private readonly Counter _metricValueFailures;
     private readonly Counter _droppedLogLines;
     private long _skippedReported;
     private long _droppedReported;
@@ -94,6 +95,11 @@ public sealed class MonitorMetrics
             "Days until the server certificate expires, as the last check of an endpoint with a CERTIFICATE_EXPIRATION expectation saw it (negative once expired).",
             "endpoint");
 
+        _metricValueFailures = factory.CreateCounter(
+            "cachet_monitor_metric_value_failures_total",
+            "Checks of an endpoint with a metric_value whose response yielded no number (not JSON, path missing, not a number, no match): no metric point was pushed for them.",
+            "endpoint");
+
         Registry.AddBeforeCollectCallback(() =>
         {
             _pendingWrites.Set(components.Value.All.Sum(c => c.Pending));
@@ -133,7 +139,9 @@ public sealed class MonitorMetrics
             _checks.WithLabels(endpoint.Name, "fail"),
             _checkDuration,
             // Only endpoints that read a certificate get the series.
-            endpoint.NeedsCertificate ? _certificateDays.WithLabels(endpoint.Name) : null);
+            endpoint.NeedsCertificate ? _certificateDays.WithLabels(endpoint.Name) : null,
+            // Only endpoints that push a metric_value get the series (at 0 until a value cannot be read).
+            endpoint.PushesMetricValue ? _metricValueFailures.WithLabels(endpoint.Name) : null);
 
     /// <summary>Drops the series of an endpoint that hot reload removed.</summary>
     public void Forget(Endpoint endpoint)
@@ -145,6 +153,10 @@ public sealed class MonitorMetrics
         {
             _certificateDays.RemoveLabelled(endpoint.Name);
         }
+        if (endpoint.PushesMetricValue)
+        {
+            _metricValueFailures.RemoveLabelled(endpoint.Name);
+        }
         _componentStatus.RemoveLabelled(endpoint.Name, endpoint.ComponentId.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
@@ -153,8 +165,12 @@ public sealed class MonitorMetrics
 }
 
 /// <summary>One endpoint's check series.</summary>
-public sealed class EndpointMetrics(Counter.Child passed, Counter.Child failed, Histogram latency, Gauge.Child? certificateDays = null)
+public sealed class EndpointMetrics(
+    Counter.Child passed, Counter.Child failed, Histogram latency, Gauge.Child? certificateDays = null, Counter.Child? metricValueFailures = null)
 {
+    /// <summary>Counts a check whose response yielded no metric_value.</summary>
+    public void MetricValueFailed() => metricValueFailures?.Inc();
+
     /// <summary>Sets the certificate's days left when the check saw one.</summary>
     public void Observed(Observation observation)
     {

@@ -40,6 +40,8 @@ public sealed class CheckScheduler(
         public int Running;
         /// <summary>The transport error last logged for this endpoint: each new one is logged once.</summary>
         public string? LastUnreachable;
+        /// <summary>Why the metric_value was last not read: each new reason is logged once.</summary>
+        public string? LastMetricValueError;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -151,6 +153,10 @@ public sealed class CheckScheduler(
                 logger.LogDebug("{Endpoint}: {Verdict}", endpoint.Name, Describe(verdict));
             }
             slot.Monitor.OnVerdict(verdict, started.ToUnixTimeSeconds());
+            if (endpoint.PushesMetricValue)
+            {
+                LogMetricValueError(slot, slot.Monitor.OnMetricValue(observation, started.ToUnixTimeSeconds()), observation);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -185,6 +191,22 @@ public sealed class CheckScheduler(
             logger.LogWarning("{Endpoint} is unreachable: {Error}", slot.Monitor.Endpoint.Name, error);
         }
         slot.LastUnreachable = error;
+    }
+
+    /// <summary>
+    /// A body that yields no metric_value pushes no point for its check; the reason is logged when it first appears
+    /// or changes (a value read again ends the run), not at every check.
+    /// </summary>
+    private void LogMetricValueError(Slot slot, string? error, Observation observation)
+    {
+        if (error is not null && error != slot.LastMetricValueError)
+        {
+            logger.LogWarning("{Endpoint}: no metric point pushed, the metric_value was not read: {Error}", slot.Monitor.Endpoint.Name, error);
+        }
+        if (error is not null || observation.IsResponded)
+        {
+            slot.LastMetricValueError = error;
+        }
     }
 
     private static string Describe(Verdict verdict) => verdict switch

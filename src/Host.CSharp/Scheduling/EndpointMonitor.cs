@@ -31,6 +31,28 @@ public sealed class EndpointMonitor(Endpoint endpoint, ComponentSync component, 
         }
     }
 
+    /// <summary>
+    /// Feeds the number a check read for the endpoint's <c>metric_value</c> to the component (which pushes it),
+    /// or counts why none was read: then no point is pushed for the check. Returns why, or null.
+    /// </summary>
+    public string? OnMetricValue(Observation observation, long checkStartedUnixSeconds)
+    {
+        if (_retired)
+        {
+            return null;
+        }
+        var reading = HostInterop.ReadMetricValue(endpoint, observation);
+        if (reading.Value is { } value)
+        {
+            component.OnMeasured(endpoint.Name, value, checkStartedUnixSeconds);
+        }
+        else if (reading.Error is not null)
+        {
+            metrics?.MetricValueFailed();
+        }
+        return reading.Error;
+    }
+
     /// <summary>Feeds one check's verdict to the component.</summary>
     public void OnVerdict(Verdict verdict, long checkStartedUnixSeconds)
     {

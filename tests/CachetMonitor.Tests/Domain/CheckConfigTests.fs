@@ -41,6 +41,22 @@ let private expectError lines path line fragment =
     Expect.equal issue.Position.Line line $"the line of: %s{ConfigIssue.render issue}"
     Expect.stringContains issue.Message fragment "message"
 
+/// The warnings of a valid config, rendered.
+let private warningsOf lines =
+    match ConfigParser.parse noEnvironment (configOf lines) with
+    | Ok parsed -> parsed.Warnings |> List.map ConfigIssue.render
+    | Error issues -> failtest (issues |> List.map ConfigIssue.render |> String.concat "\n")
+
+/// An http endpoint that pushes metric 7, with these extra lines.
+let private pushing lines =
+    [
+        "url: https://q.example/stats"
+        "method: GET"
+        "expectation: [{type: HTTP_STATUS, status_range: 200-300}]"
+    ]
+    @ [ "action: [PUSH_METRICS]"; "metric_id: 7" ]
+    @ lines
+
 [<Tests>]
 let tests =
     testList
@@ -266,6 +282,133 @@ let tests =
                             "endpoints[0].expectation[0].value"
                             4
                             "is required (or regex)"
+                    }
+                ]
+
+            testList
+                "metric_value"
+                [
+                    test "json reads a path; the endpoint reads the body and pushes the value" {
+                        let endpoint = endpointOf (pushing [ "metric_value: {json: 'queue.depth'}" ])
+
+                        match endpoint.MetricValue with
+                        | Some(JsonNumber path) -> Expect.equal (JsonPath.render path) "queue.depth" "path"
+                        | other -> failtest $"%A{other}"
+
+                        Expect.isTrue endpoint.NeedsBody "the value is in the body"
+                        Expect.isTrue endpoint.PushesMetricValue "PUSH_METRICS and metric_id"
+                        Expect.equal endpoint.MetricValueOrNull "json: queue.depth" "as written"
+                    }
+
+                    test "regex reads its group named value, or its only group" {
+                        match
+                            (endpointOf (pushing [ "metric_value: {regex: 'a=(\\d+) b=(?<value>\\d+)'}" ])).MetricValue
+                        with
+                        | Some(CapturedNumber(_, group)) -> Expect.equal group "value" "the named group"
+                        | other -> failtest $"%A{other}"
+
+                        match (endpointOf (pushing [ "metric_value: {regex: 'depth: (\\d+)'}" ])).MetricValue with
+                        | Some(CapturedNumber(_, group)) -> Expect.equal group "1" "the only group"
+                        | other -> failtest $"%A{other}"
+                    }
+
+                    test "without metric_value nothing changes: no body read, the latency is pushed" {
+                        let endpoint = endpointOf (pushing [])
+                        Expect.isNone endpoint.MetricValue "absent"
+                        Expect.isFalse endpoint.NeedsBody "status only"
+                        Expect.isFalse endpoint.PushesMetricValue "no value"
+                    }
+
+                    test "both json and regex, or neither, is an error at the key and line" {
+                        expectError
+                            (pushing [ "metric_value: {json: a, regex: '(\\d+)'}" ])
+                            "endpoints[0].metric_value.regex"
+                            8
+                            "cannot go with json"
+
+                        expectError
+                            (pushing [ "metric_value: {}" ])
+                            "endpoints[0].metric_value.json"
+                            8
+                            "is required (or regex)"
+
+                        expectError
+                            (pushing [ "metric_value: queue.depth" ])
+                            "endpoints[0].metric_value"
+                            8
+                            "must be a mapping"
+                    }
+
+                    test "a regex without a group, with groups and none named value, or invalid; a bad JSON path" {
+                        expectError
+                            (pushing [ "metric_value: {regex: 'depth: \\d+'}" ])
+                            "endpoints[0].metric_value.regex"
+                            8
+                            "it has no capture group"
+
+                        expectError
+                            (pushing [ "metric_value: {regex: '(\\d+)/(\\d+)'}" ])
+                            "endpoints[0].metric_value.regex"
+                            8
+                            "2 capture groups and none named value"
+
+                        expectError
+                            (pushing [ "metric_value: {regex: '(unclosed'}" ])
+                            "endpoints[0].metric_value.regex"
+                            8
+                            "Invalid pattern"
+
+                        expectError
+                            (pushing [ "metric_value: {json: 'a..b'}" ])
+                            "endpoints[0].metric_value.json"
+                            8
+                            "is not a JSON path"
+                    }
+
+                    test "tcp, tls and dns URLs have no body: metric_value is an error there" {
+                        for url in
+                            [
+                                "tcp://db.internal:5432"
+                                "tls://db.internal:5432"
+                                "dns://192.0.2.1/a.example"
+                            ] do
+                            expectError
+                                [
+                                    $"url: %s{url}"
+                                    "action: [PUSH_METRICS]"
+                                    "metric_id: 7"
+                                    "metric_value: {json: a}"
+                                ]
+                                "endpoints[0].metric_value"
+                                6
+                                "does not apply to a"
+                    }
+
+                    test "without PUSH_METRICS or a metric_id it is a warning; unknown keys in it are warned about" {
+                        let http =
+                            [
+                                "url: https://q.example/stats"
+                                "method: GET"
+                                "expectation: [{type: HTTP_STATUS, status_range: 200-300}]"
+                            ]
+
+                        Expect.contains
+                            (warningsOf (http @ [ "metric_value: {json: a}" ]))
+                            "endpoints[0].metric_value (line 6, col 19): does nothing without PUSH_METRICS in action (and a metric_id)"
+                            "no PUSH_METRICS"
+
+                        Expect.contains
+                            (warningsOf (http @ [ "action: [PUSH_METRICS]"; "metric_value: {json: a}" ]))
+                            "endpoints[0].metric_value (line 7, col 19): does nothing without a metric_id"
+                            "no metric_id"
+
+                        let unknown = warningsOf (pushing [ "metric_value: {json: a, jsn: b}" ])
+
+                        Expect.isTrue
+                            (unknown |> List.exists (fun w -> w.StartsWith "endpoints[0].metric_value.jsn"))
+                            $"%A{unknown}"
+
+                        Expect.isEmpty (warningsOf (pushing [ "metric_value: {json: a}" ])) "pushed: nothing to warn of"
                     }
                 ]
         ]

@@ -197,6 +197,15 @@ let private validCorpus =
                 "{type: HTTP_STATUS, status_range: 200-300}",
                 "{type: JSON, path: 'components.db.status', value: UP}, {type: CERTIFICATE_EXPIRATION, threshold: 7.5, incident: MAJOR}"
             )
+        "a value metric read by a JSON path",
+        configWith
+            [
+                "action: [PUSH_METRICS]"
+                "metric_id: 4"
+                "metric_value: {json: 'queue.depth'}"
+            ]
+            []
+        "a value metric read by a regex group", configWith [ "metric_value: {regex: 'depth=(?<value>\\d+)'}" ] []
     ]
 
 let private invalidCorpus =
@@ -240,6 +249,9 @@ let private invalidCorpus =
         (configWith [] []).Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: JSON, value: UP}")
         "CERTIFICATE_EXPIRATION without its threshold",
         (configWith [] []).Replace("{type: HTTP_STATUS, status_range: 200-300}", "{type: CERTIFICATE_EXPIRATION}")
+        "a metric_value with both json and regex", configWith [ "metric_value: {json: a, regex: '(\\d+)'}" ] []
+        "a metric_value with neither json nor regex", configWith [ "metric_value: {}" ] []
+        "a metric_value as text", configWith [ "metric_value: queue.depth" ] []
     ]
 
 [<Tests>]

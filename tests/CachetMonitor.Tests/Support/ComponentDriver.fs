@@ -29,6 +29,7 @@ let endpoint (name: string) componentId allowedFails successThreshold (actions: 
         SuccessThreshold = successThreshold
         ComponentId = componentId
         MetricId = (if List.contains PushMetrics actions then Some 9 else None)
+        MetricValue = None
         LatencyUnit = Milliseconds
         Actions = Set.ofList actions
         PublicIncidents = true

@@ -126,6 +126,21 @@ let waitUpTo (timeout: TimeSpan) (running: Running) (what: string) (condition: u
         Expect.isTrue held $"{what}\n--- monitor output ---\n{running.Output}"
     }
 
+/// The rows of `check --json` output by endpoint name: each the listed properties as JSON text ("" for null).
+let checkRows (output: string) (properties: string list) =
+    let document = Text.Json.JsonDocument.Parse(output.Substring(output.IndexOf '['))
+
+    let rows =
+        [
+            for row: Text.Json.JsonElement in document.RootElement.EnumerateArray() ->
+                string (row.GetProperty("endpoint").GetString()),
+                properties |> List.map (fun p -> row.GetProperty(p).ToString())
+        ]
+        |> Map.ofList
+
+    document.Dispose()
+    rows
+
 /// Waits up to 15 s for a condition.
 let waitFor running what condition =
     waitUpTo (seconds 15.0) running what condition

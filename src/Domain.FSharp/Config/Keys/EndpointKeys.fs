@@ -97,7 +97,7 @@ module internal EndpointKeys =
                 (KeyType.Choice(ConfigKeys.LatencyUnits, true))
                 Original
                 (Some "s")
-                "Unit of pushed metric points only (an unknown unit without `PUSH_METRICS` is a warning). Points are rounded to the microsecond in that unit (3 decimals in `ms`, 6 in `s`, 8 in `m`, 10 in `h`)."
+                "Unit of pushed latency points only (an unknown unit without `PUSH_METRICS` is a warning; a `metric_value` is pushed as read). Points are rounded to the microsecond in that unit (3 decimals in `ms`, 6 in `s`, 8 in `m`, 10 in `h`)."
             optional
                 ConfigSection.Endpoint
                 "action"
@@ -183,4 +183,11 @@ module internal EndpointKeys =
                 false
                 ours
                 "`tcp://` and `tls://` only: a regular expression the first bytes the server sends (after `send`, up to 4 KiB or the timeout) must match, e.g. `^220 ` for SMTP; a mismatch fails as `PARTIAL`."
+            optional
+                ConfigSection.Endpoint
+                "metric_value"
+                (KeyType.SectionOf ConfigSection.MetricValue)
+                ours
+                None
+                "With `PUSH_METRICS` and `metric_id`: push a number read from the response body as the metric point instead of the latency, as read (`latency_unit` does not apply): `json: PATH` or `regex: PATTERN`. http(s) URLs only. A check whose body yields no number pushes no point; the check's status is unaffected ([checks.md](checks.md#value-metrics-metric_value))."
         ]

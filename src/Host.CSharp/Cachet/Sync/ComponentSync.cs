@@ -117,6 +117,10 @@ public sealed class ComponentSync(
     public void OnChecked(string endpoint, Verdict verdict, long unixSeconds) =>
         Apply(HostInterop.Checked(endpoint, verdict, unixSeconds));
 
+    /// <summary>The number one check of a member endpoint read for its <c>metric_value</c>.</summary>
+    public void OnMeasured(string endpoint, double value, long unixSeconds) =>
+        Apply(HostInterop.Measured(endpoint, value, unixSeconds));
+
     /// <summary>Folds an event into the core's state and executes what it decides.</summary>
     public void Apply(ComponentEvent @event)
     {
