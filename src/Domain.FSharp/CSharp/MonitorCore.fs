@@ -29,12 +29,6 @@ type MonitorCore =
     static member Evaluate(endpoint: EndpointConfig, observation: Observation) : Verdict =
         Verdict(Monitor.evaluate endpoint.Inner observation.Inner)
 
-    /// What the endpoint's <c>metric_value</c> reads from an observation's body: the number (feed it to the component
-    /// as <c>ComponentEvent.Measured</c>; it is pushed instead of the latency), or why there is none, or neither (no
-    /// <c>metric_value</c>, or no response arrived).
-    static member ReadMetricValue(endpoint: EndpointConfig, observation: Observation) : MetricValueReading =
-        HostInterop.ReadMetricValue(endpoint.Inner, observation.Inner)
-
     /// The components the endpoints drive: grouped by <c>component_id</c>, in config order.
     static member Plans(endpoints: IEnumerable<EndpointConfig>) : IReadOnlyList<ComponentPlan> =
         endpoints
