@@ -201,9 +201,15 @@ type HostInterop =
 
     /// A component's quiet state at `now` (see `Quiet.at`).
     static member QuietAt
-        (plan: ComponentPlan, windows: MaintenanceWindow list, now: DateTimeOffset, scheduled: bool, offline: bool)
-        : Quiet =
-        Quiet.at windows now scheduled offline plan
+        (
+            plan: ComponentPlan,
+            windows: MaintenanceWindow list,
+            now: DateTimeOffset,
+            statusShown: bool,
+            scheduled: bool,
+            offline: bool
+        ) : Quiet =
+        Quiet.at windows now statusShown scheduled offline plan
 
     /// The event that tells a component its quiet state changed.
     static member Quieted(quiet: Quiet) : ComponentEvent = ComponentEvent.Quieted quiet

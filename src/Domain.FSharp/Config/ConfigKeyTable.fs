@@ -499,7 +499,7 @@ module ConfigKeyTable =
                 KeyType.Flag
                 ours
                 (Some "false")
-                "Meant for Cachet 3: show the covered components as under maintenance (status 6) while the window is open. Not implemented yet: accepted and validated, it has no effect."
+                "Cachet 3: the covered components whose endpoints have `UPDATE_STATUS` are set to under maintenance (status 6) while the window is open, and back to what the checks say when it closes; a failure outside the window or a person's incident shows over it. Cachet 2.x has no such status: a warning when Cachet is detected, and the window only holds writes back."
 
             optional
                 ConfigSection.Connectivity

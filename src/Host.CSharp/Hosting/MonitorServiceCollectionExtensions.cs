@@ -106,11 +106,13 @@ public static class MonitorServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Once Cachet 3 is found: the rate budget applies (2.x has no limit), and a config whose metrics cannot fit it
-    /// is warned about.
+    /// Once Cachet is found: the quiet times learn whether it has an "under maintenance" status; on Cachet 3 the
+    /// rate budget applies (2.x has no limit), and a config whose metrics cannot fit it is warned about.
     /// </summary>
     private static Action<DetectedCachet> OnDetected(IServiceProvider sp, Config config) => found =>
     {
+        // Only Cachet 3 has the "under maintenance" status (maintenance_status: true).
+        sp.GetRequiredService<QuietTimes>().SetCachetVersion(found.Client is Cachet3Client);
         if (found.Client is not Cachet3Client)
         {
             return;

@@ -18,6 +18,8 @@ public sealed class QuietTimes(ComponentSet components, RunState runState, TimeP
     private IReadOnlyList<CachetSchedule> _schedules = [];
     private volatile ConnectivitySettings? _connectivity;
     private volatile bool _respectSchedules = true;
+    // Whether Cachet has an "under maintenance" status (3.x): null until the API is detected.
+    private bool? _statusShown;
 
     /// <summary>Whether Cachet's schedules count (<c>cachet.respect_schedules</c> of the running config).</summary>
     public bool RespectSchedules => _respectSchedules;
@@ -33,8 +35,34 @@ public sealed class QuietTimes(ComponentSet components, RunState runState, TimeP
             _windows = config.Maintenance;
             _connectivity = config.Connectivity?.Value;
             _respectSchedules = config.Cachet.RespectSchedules;
+            WarnStatusNotShown();
         }
         Apply();
+    }
+
+    /// <summary>
+    /// The Cachet API found by version detection: only Cachet 3 has the "under maintenance" status that
+    /// <c>maintenance_status: true</c> shows; on 2.x such windows only hold writes back (logged as a warning).
+    /// </summary>
+    public void SetCachetVersion(bool cachet3)
+    {
+        lock (_lock)
+        {
+            _statusShown = cachet3;
+            WarnStatusNotShown();
+        }
+        Apply();
+    }
+
+    private void WarnStatusNotShown()
+    {
+        var shown = _windows.Where(w => w.ShowMaintenance).Select(w => $"\"{w.Name}\"").ToList();
+        if (_statusShown == false && shown.Count > 0)
+        {
+            logger.LogWarning(
+                "maintenance_status: true on window {Windows} has no effect: Cachet 2.x has no \"under maintenance\" status (Cachet 3 has); the window still holds writes back",
+                string.Join(", ", shown));
+        }
     }
 
     /// <summary>The schedules last read from Cachet (a failed read keeps the last ones: the caller does not call).</summary>
@@ -66,7 +94,7 @@ public sealed class QuietTimes(ComponentSet components, RunState runState, TimeP
             var offline = runState.Offline is not null;
             foreach (var component in components.Current)
             {
-                var quiet = HostInterop.QuietAt(component.Plan, _windows, now, scheduled.Contains(component.ComponentId), offline);
+                var quiet = HostInterop.QuietAt(component.Plan, _windows, now, _statusShown == true, scheduled.Contains(component.ComponentId), offline);
                 var before = component.State.Quiet;
                 if (quiet.Equals(before))
                 {

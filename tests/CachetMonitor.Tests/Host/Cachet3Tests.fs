@@ -423,8 +423,8 @@ let private clientTests =
 
                 Expect.equal
                     (all |> Seq.find (fun x -> x.Id = off.Id) |> fun x -> x.Status, x.Enabled)
-                    (0, false)
-                    "maintenance reads as unknown"
+                    (6, false)
+                    "under maintenance reads as the core's UnderMaintenance (6)"
 
                 Expect.equal
                     (all |> Seq.find (fun x -> x.Id = unknown.Id)).Status
@@ -433,6 +433,8 @@ let private clientTests =
 
                 do! c.SetComponentStatusAsync(ComponentId(unknown.Id), 0, ct)
                 Expect.equal (componentOf fake unknown.Id).Status 5 "the core's unknown is sent as 5, never 0"
+                do! c.SetComponentStatusAsync(ComponentId(unknown.Id), ComponentStatus.toCode UnderMaintenance, ct)
+                Expect.equal (componentOf fake unknown.Id).Status 6 "under maintenance is sent as 6"
             })
 
         test3
