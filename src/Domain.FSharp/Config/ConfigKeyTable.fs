@@ -528,7 +528,7 @@ module ConfigKeyTable =
                 KeyType.Fraction
                 ours
                 None
-                "A heuristic meant for configs without `urls`: when at least this share (e.g. `0.9`) of at least 5 endpoints fail within one minute, hold status and incident writes for one more round of checks. Not implemented yet: accepted and validated, it has no effect."
+                "A heuristic for the monitor's own network failing, off when absent (with or without `urls`): when at least this share (e.g. `0.9`) of at least 5 endpoints fail within one minute, status and incident writes are held (as offline) until every failing endpoint has been checked once more; then the failures are believed, or the blip is forgotten."
             optional
                 ConfigSection.Messages
                 "incident_outage_message"

@@ -77,9 +77,12 @@ public static class MonitorServiceCollectionExtensions
             // Up before the first check, down after the last.
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ObservabilityServer>(sp, listen));
         }
+        services.AddSingleton<FailureSurgeGuard>();
         services.AddSingleton(sp =>
         {
             var quiet = ActivatorUtilities.CreateInstance<QuietTimes>(sp);
+            // A hold of the all-failing heuristic reaches the components at once, like the connectivity guard's.
+            sp.GetRequiredService<FailureSurgeGuard>().Changed += quiet.Apply;
             quiet.SetConfig(config);
             return quiet;
         });

@@ -11,7 +11,8 @@ namespace CachetMonitor.Host.Scheduling;
 /// only tells it when the inputs say something else than the component already holds. <see cref="Apply"/> runs every
 /// second (<see cref="QuietTimesService"/>) and whenever an input changes.
 /// </summary>
-public sealed class QuietTimes(ComponentSet components, RunState runState, TimeProvider time, ILogger<QuietTimes> logger)
+public sealed class QuietTimes(
+    ComponentSet components, RunState runState, TimeProvider time, ILogger<QuietTimes> logger, FailureSurgeGuard? surge = null)
 {
     private readonly object _lock = new();
     private FSharpList<MaintenanceWindow> _windows = FSharpList<MaintenanceWindow>.Empty;
@@ -27,7 +28,10 @@ public sealed class QuietTimes(ComponentSet components, RunState runState, TimeP
     /// <summary>The connectivity guard's settings of the running config (null: no guard).</summary>
     public ConnectivitySettings? Connectivity => _connectivity;
 
-    /// <summary>The windows and connectivity settings of the running config (at start and on every reload).</summary>
+    /// <summary>
+    /// The windows and connectivity settings of the running config (at start and on every reload); the all-failing
+    /// heuristic's too.
+    /// </summary>
     public void SetConfig(Config config)
     {
         lock (_lock)
@@ -37,6 +41,7 @@ public sealed class QuietTimes(ComponentSet components, RunState runState, TimeP
             _respectSchedules = config.Cachet.RespectSchedules;
             WarnStatusNotShown();
         }
+        surge?.SetConfig(config);
         Apply();
     }
 
