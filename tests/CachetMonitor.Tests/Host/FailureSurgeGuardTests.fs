@@ -6,6 +6,7 @@ open Microsoft.Extensions.Logging.Abstractions
 open CachetMonitor.Domain
 open CachetMonitor.Host.Scheduling
 open CachetMonitor.Tests.Support.ComponentDriver
+open CachetMonitor.Tests.Support
 
 let private names = [ "a"; "b"; "c"; "d"; "e" ]
 
@@ -36,7 +37,7 @@ let private configWith (threshold: float option) =
                 |> Option.defaultValue [])
              @ [ "" ])
 
-    match (ConfigParser.read (fun _ -> None) (fun _ -> None) text).Parsed with
+    match (ConfigParser.read TestTimeZones.lookup (fun _ -> None) (fun _ -> None) text).Parsed with
     | Ok parsed -> parsed.Config
     | Error errors -> failtest (errors |> List.map ConfigIssue.render |> String.concat "\n")
 
