@@ -21,6 +21,9 @@ public sealed class QuietTimes(
     private volatile bool _respectSchedules = true;
     // Whether Cachet has an "under maintenance" status (3.x): null until the API is detected.
     private bool? _statusShown;
+    // An input changed since the last full pass (config, schedules, Cachet's version): the fast path may not skip.
+    private bool _dirty = true;
+    private bool _appliedOffline;
 
     /// <summary>Whether Cachet's schedules count (<c>cachet.respect_schedules</c> of the running config).</summary>
     public bool RespectSchedules => _respectSchedules;
@@ -39,6 +42,7 @@ public sealed class QuietTimes(
             _windows = config.Maintenance;
             _connectivity = config.Connectivity?.Value;
             _respectSchedules = config.Cachet.RespectSchedules;
+            _dirty = true;
             WarnStatusNotShown();
         }
         surge?.SetConfig(config);
@@ -54,6 +58,7 @@ public sealed class QuietTimes(
         lock (_lock)
         {
             _statusShown = cachet3;
+            _dirty = true;
             WarnStatusNotShown();
         }
         Apply();
@@ -76,6 +81,7 @@ public sealed class QuietTimes(
         lock (_lock)
         {
             _schedules = schedules;
+            _dirty = true;
         }
         Apply();
     }
@@ -89,14 +95,23 @@ public sealed class QuietTimes(
         }
     }
 
-    /// <summary>Tells every component whose quiet state changed.</summary>
+    /// <summary>
+    /// Tells every component whose quiet state changed. Without windows and schedules, and with the offline state as
+    /// last applied, nothing can have changed: the per-second pass returns at once (no per-component work).
+    /// </summary>
     public void Apply()
     {
         lock (_lock)
         {
+            var offline = runState.Offline is not null;
+            if (!_dirty && _windows.IsEmpty && _schedules.Count == 0 && offline == _appliedOffline)
+            {
+                return;
+            }
+            _dirty = false;
+            _appliedOffline = offline;
             var now = time.GetUtcNow();
             var scheduled = HostInterop.ScheduledComponents(_schedules, now);
-            var offline = runState.Offline is not null;
             foreach (var component in components.Current)
             {
                 var quiet = HostInterop.QuietAt(component.Plan, _windows, now, _statusShown == true, scheduled.Contains(component.ComponentId), offline);
