@@ -48,6 +48,7 @@ module ComponentMonitor =
             NextWrite = 1
             Version = 0
             Quiet = Quiet.none
+            SetInMaintenance = false
             Held = []
         }
 
@@ -110,16 +111,27 @@ module ComponentMonitor =
             None
 
     let private worseStatus a b =
-        if ComponentStatus.toCode b > ComponentStatus.toCode a then
+        if ComponentStatus.rank b > ComponentStatus.rank a then
             b
         else
             a
 
+    /// In a window with `maintenance_status`: the endpoint shows as under maintenance, not as its own state.
+    let private shownInMaintenance (state: ComponentState) (m: Member) =
+        not state.Retiring && drives m && state.Quiet.ShownInMaintenance.Contains m.Name
+
     let target (state: ComponentState) : ComponentStatus =
         let own =
-            match lead drives state with
+            match lead (fun m -> drives m && not (shownInMaintenance state m)) state with
             | Some(_, down) -> Severity.toComponentStatus down.Severity
             | None -> Operational
+
+        // A failure outside the window, or a person's incident, shows over the maintenance (Cachet 3's order).
+        let own =
+            if state.Plan.Members |> List.exists (shownInMaintenance state) then
+                worseStatus own UnderMaintenance
+            else
+                own
 
         state.Foreign |> List.fold (fun acc f -> worseStatus acc f.Floor) own
 
@@ -331,9 +343,12 @@ module ComponentMonitor =
 
             // A status is written only on evidence from a check: an endpoint whose last check passed, or one down that
             // has been checked since (a failure still under allowed_fails, or an outage only inherited from Cachet,
-            // says nothing yet); or the component being handed back.
+            // says nothing yet); or the component being handed back; or a window showing it under maintenance, opening
+            // or closing (the window says so).
             let evidence =
                 state.Retiring
+                || state.SetInMaintenance
+                || state.Plan.Members |> List.exists (shownInMaintenance state)
                 || state.Members
                    |> Map.exists (fun _ s -> s.Successes > 0 || (s.Checked && s.Down.IsSome))
 
@@ -353,13 +368,18 @@ module ComponentMonitor =
                 else
                     []
 
-            let shown = if List.isEmpty statusCommands then state.Shown else status
+            let shown, setInMaintenance =
+                if List.isEmpty statusCommands then
+                    state.Shown, state.SetInMaintenance
+                else
+                    status, (status = UnderMaintenance)
 
             let next, incidentCommands =
                 nextIncidentWrite
                     { state with
                         Announced = announced
                         Shown = shown
+                        SetInMaintenance = setInMaintenance
                     }
                     wanted
                     status

@@ -99,6 +99,9 @@ type Quiet =
         /// Endpoints in a maintenance window or a Cachet schedule in progress: their failures may keep what Cachet
         /// shows (and an incident already open), but never open an incident or make the status worse.
         Maintenance: Set<string>
+        /// Endpoints (among `Maintenance`) in an open window with `maintenance_status: true`, when Cachet has an
+        /// "under maintenance" status (Cachet 3; empty on 2.x): the component shows it instead of their state.
+        ShownInMaintenance: Set<string>
         /// The monitor's own network is down: no status or incident writes, metric points held back.
         Offline: bool
     }
@@ -110,18 +113,36 @@ module Quiet =
     let none =
         {
             Maintenance = Set.empty
+            ShownInMaintenance = Set.empty
             Offline = false
         }
 
     /// A component's quiet state at `now`: its endpoints in an open window (all of them when the component is in a
-    /// Cachet schedule in progress), and whether the monitor is offline.
-    let at (windows: MaintenanceWindow list) (now: System.DateTimeOffset) scheduled offline (plan: ComponentPlan) =
+    /// Cachet schedule in progress), those of them to show as under maintenance (only when `statusShown`: Cachet
+    /// has that status), and whether the monitor is offline.
+    let at
+        (windows: MaintenanceWindow list)
+        (now: System.DateTimeOffset)
+        statusShown
+        scheduled
+        offline
+        (plan: ComponentPlan)
+        =
+        let names filter =
+            plan.Members |> List.filter filter |> List.map (fun m -> m.Name) |> Set.ofList
+
+        let windowsOf =
+            plan.Members
+            |> List.map (fun m -> m.Name, Maintenance.openFor windows now m.Name)
+            |> Map.ofList
+
         {
-            Maintenance =
-                plan.Members
-                |> List.filter (fun m -> scheduled || not (Maintenance.openFor windows now m.Name).IsEmpty)
-                |> List.map (fun m -> m.Name)
-                |> Set.ofList
+            Maintenance = names (fun m -> scheduled || not windowsOf[m.Name].IsEmpty)
+            ShownInMaintenance =
+                if statusShown then
+                    names (fun m -> windowsOf[m.Name] |> List.exists (fun w -> w.ShowMaintenance))
+                else
+                    Set.empty
             Offline = offline
         }
 
@@ -152,6 +173,9 @@ type ComponentState =
         /// Bumped by every Cachet write decided or acknowledged: a resync read taken before a write is stale.
         Version: int
         Quiet: Quiet
+        /// This monitor set the component under maintenance (`maintenance_status`): when the window closes the
+        /// status is put back at once, without waiting for a check.
+        SetInMaintenance: bool
         /// Metric points measured while offline, newest first (bounded), pushed when the monitor is back online.
         Held: MetricPoint list
     }

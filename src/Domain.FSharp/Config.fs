@@ -44,7 +44,8 @@ module Titles =
     /// The title for a component status.
     let forStatus titles status =
         match status with
-        | Operational -> titles.Operational
+        | Operational
+        | UnderMaintenance -> titles.Operational
         | PerformanceIssues -> titles.Performance
         | Unknown
         | PartialOutage

@@ -66,14 +66,21 @@ type ComponentStepResult internal (state: ComponentState, commands: ComponentCom
 [<AbstractClass; Sealed>]
 type HostInterop =
     /// Parses and validates config text; `environment` answers `${VAR}` look-ups (null = unset) and gives the
-    /// original's `CACHET_API_URL` override.
-    static member ParseConfig(yaml: string, environment: Func<string, string | null>) : HostConfigResult =
+    /// original's `CACHET_API_URL` override; `timeZones` finds a window's `timezone` by IANA name (null = unknown).
+    static member ParseConfig
+        (yaml: string, environment: Func<string, string | null>, timeZones: Func<string, TimeZoneInfo | null>)
+        : HostConfigResult =
         let lookup name =
             match environment.Invoke name with
             | null -> None
             | value -> Some value
 
-        let loaded = ConfigLoading.load lookup yaml
+        let zone name =
+            match timeZones.Invoke name with
+            | null -> None
+            | found -> Some found
+
+        let loaded = ConfigLoading.load zone lookup yaml
 
         match loaded.Parsed with
         | Ok parsed -> HostConfigResult(Some parsed.Config, [], parsed.Warnings, loaded.EnvironmentValues, parsed.Files)
@@ -222,9 +229,15 @@ type HostInterop =
 
     /// A component's quiet state at `now` (see `Quiet.at`).
     static member QuietAt
-        (plan: ComponentPlan, windows: MaintenanceWindow list, now: DateTimeOffset, scheduled: bool, offline: bool)
-        : Quiet =
-        Quiet.at windows now scheduled offline plan
+        (
+            plan: ComponentPlan,
+            windows: MaintenanceWindow list,
+            now: DateTimeOffset,
+            statusShown: bool,
+            scheduled: bool,
+            offline: bool
+        ) : Quiet =
+        Quiet.at windows now statusShown scheduled offline plan
 
     /// The event that tells a component its quiet state changed.
     static member Quieted(quiet: Quiet) : ComponentEvent = ComponentEvent.Quieted quiet

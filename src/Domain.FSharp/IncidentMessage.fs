@@ -36,6 +36,7 @@ module IncidentMessage =
         | PerformanceIssues -> messages.PerformanceMessage
         | Operational
         | Unknown
+        | UnderMaintenance
         | PartialOutage
         | MajorOutage -> messages.OutageMessage
 

@@ -6,6 +6,7 @@ type ComponentStatus =
     | PerformanceIssues
     | PartialOutage
     | MajorOutage
+    | UnderMaintenance
 
 [<RequireQualifiedAccess>]
 module ComponentStatus =
@@ -16,6 +17,7 @@ module ComponentStatus =
         | PerformanceIssues -> 2
         | PartialOutage -> 3
         | MajorOutage -> 4
+        | UnderMaintenance -> 6
 
     let ofCode code =
         match code with
@@ -24,9 +26,28 @@ module ComponentStatus =
         | 2 -> Some PerformanceIssues
         | 3 -> Some PartialOutage
         | 4 -> Some MajorOutage
+        | 6 -> Some UnderMaintenance
         | _ -> None
 
-    let all = [ Unknown; Operational; PerformanceIssues; PartialOutage; MajorOutage ]
+    let all =
+        [
+            Unknown
+            Operational
+            PerformanceIssues
+            PartialOutage
+            MajorOutage
+            UnderMaintenance
+        ]
+
+    // Cachet 3's order of severity: under maintenance is worse than operational, better than any failure.
+    let rank status =
+        match status with
+        | Unknown -> 0
+        | Operational -> 1
+        | UnderMaintenance -> 2
+        | PerformanceIssues -> 3
+        | PartialOutage -> 4
+        | MajorOutage -> 5
 
 type IncidentStatus =
     | Scheduled
@@ -78,7 +99,8 @@ module Severity =
         | PartialOutage -> Some Partial
         | MajorOutage -> Some Major
         | Unknown
-        | Operational -> None
+        | Operational
+        | UnderMaintenance -> None
 
     let name severity =
         match severity with

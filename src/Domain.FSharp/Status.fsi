@@ -1,12 +1,14 @@
 namespace CachetMonitor.Domain
 
-/// The status of a Cachet component (API v1 codes 0–4).
+/// The status of a Cachet component (API v1 codes 0–4, and Cachet 3's 6).
 type ComponentStatus =
     | Unknown
     | Operational
     | PerformanceIssues
     | PartialOutage
     | MajorOutage
+    /// Cachet 3 only (code 6): set during a maintenance window with `maintenance_status: true`.
+    | UnderMaintenance
 
 /// Conversions between component statuses and Cachet's integer codes.
 [<RequireQualifiedAccess>]
@@ -19,6 +21,10 @@ module ComponentStatus =
 
     /// All component statuses, in code order.
     val all: ComponentStatus list
+
+    /// Orders statuses from best to worst as Cachet 3 does: unknown, operational, under maintenance, then the
+    /// failures (performance issues, partial outage, major outage).
+    val rank: status: ComponentStatus -> int
 
 /// The status of a Cachet incident (API v1 codes 0–4).
 type IncidentStatus =

@@ -21,8 +21,21 @@ type StepResult internal (state: ComponentState, commands: IReadOnlyList<Compone
 type MonitorCore =
     /// Parses and validates config text. <c>environment</c> answers <c>${VAR}</c> look-ups (null = unset) and
     /// gives the original's overrides (<c>CACHET_API_URL</c>, <c>CACHET_TOKEN</c>).
+    static member ParseConfig
+        (yaml: string, environment: Func<string, string | null>, timeZones: Func<string, TimeZoneInfo | null>)
+        : ConfigParseResult =
+        ConfigParseResult(HostInterop.ParseConfig(yaml, environment, timeZones))
+
+    /// Parses and validates config text as <c>ParseConfig(yaml, environment, timeZones)</c> does, with the
+    /// machine's time zones (<c>TimeZoneInfo.TryFindSystemTimeZoneById</c>) for a window's <c>timezone</c>: the
+    /// facade, like a host, may read them; the core's own functions take the lookup.
     static member ParseConfig(yaml: string, environment: Func<string, string | null>) : ConfigParseResult =
-        ConfigParseResult(HostInterop.ParseConfig(yaml, environment))
+        let system (name: string) : TimeZoneInfo | null =
+            match TimeZoneInfo.TryFindSystemTimeZoneById name with
+            | true, zone -> zone
+            | _ -> null
+
+        MonitorCore.ParseConfig(yaml, environment, Func<string, TimeZoneInfo | null>(system))
 
     /// Judges one observation against the endpoint's expectations and its <c>on_timeout</c> and
     /// <c>on_unreachable</c> severities.

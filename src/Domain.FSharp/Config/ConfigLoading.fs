@@ -20,7 +20,11 @@ module ConfigLoading =
     let private nonEmpty (lookup: string -> string option) name =
         lookup name |> Option.filter (fun value -> value.Trim() <> "")
 
-    let load (lookup: string -> string option) (text: string) : LoadedConfig =
+    let load
+        (timeZones: string -> System.TimeZoneInfo option)
+        (lookup: string -> string option)
+        (text: string)
+        : LoadedConfig =
         // Local to this call: the function stays pure while it records which values the parse used.
         let used = System.Collections.Generic.List<string>()
 
@@ -29,7 +33,7 @@ module ConfigLoading =
             value |> Option.iter used.Add
             value
 
-        let outcome = ConfigParser.read lookup recording text
+        let outcome = ConfigParser.read timeZones lookup recording text
 
         // A token taken from CACHET_TOKEN is a value from the environment too (it is masked like the others).
         let overriddenToken =

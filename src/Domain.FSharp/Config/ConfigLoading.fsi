@@ -24,5 +24,9 @@ module ConfigLoading =
     [<Literal>]
     val TokenVariable: string = "CACHET_TOKEN"
 
-    /// Parses `text`, answering `${VAR}` and the overrides from `lookup`.
-    val load: lookup: (string -> string option) -> text: string -> LoadedConfig
+    /// Parses `text`, answering `${VAR}` and the overrides from `lookup`, and time zones from `timeZones`.
+    val load:
+        timeZones: (string -> System.TimeZoneInfo option) ->
+        lookup: (string -> string option) ->
+        text: string ->
+            LoadedConfig

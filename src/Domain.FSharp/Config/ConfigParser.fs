@@ -29,7 +29,7 @@ module ConfigParser =
             Known = ConfigKeyTable.namesFor ConfigSection.Root None
         }
 
-    let private config lookup environment (top: Section) : Validation<Config, ConfigIssue> =
+    let private config timeZones lookup environment (top: Section) : Validation<Config, ConfigIssue> =
         let messages =
             match messagesSection top with
             | Some(node, None) -> fail "messages" node "must be a mapping of message keys to templates"
@@ -57,7 +57,10 @@ module ConfigParser =
             and! () = placeholders
 
             and! maintenance =
-                value top "maintenance" (listOf "window" false (window lookup (endpointNames lookup sections)))
+                value
+                    top
+                    "maintenance"
+                    (listOf "window" false (window timeZones lookup (endpointNames lookup sections)))
 
             and! connectivity = optional top "connectivity" (connectivity lookup)
 
@@ -99,7 +102,12 @@ module ConfigParser =
     let private byPosition (issues: ConfigIssue list) =
         issues |> List.sortBy (fun i -> i.Position.Line, i.Position.Column, i.Path)
 
-    let read (environment: string -> string option) (lookup: string -> string option) (text: string) : ConfigOutcome =
+    let read
+        (timeZones: string -> System.TimeZoneInfo option)
+        (environment: string -> string option)
+        (lookup: string -> string option)
+        (text: string)
+        : ConfigOutcome =
         match load text with
         | Error problem ->
             {
@@ -120,7 +128,7 @@ module ConfigParser =
             | Error issues -> { Parsed = Error issues; Warnings = [] }
             | Ok top ->
                 // The config before the warnings: `lookup` sees the variables in the order the config uses them.
-                let parsed = config lookup environment top
+                let parsed = config timeZones lookup environment top
                 let warnings = warnings lookup top |> byPosition
 
                 {
@@ -138,5 +146,9 @@ module ConfigParser =
 
     /// Parses and validates a config without the environment overrides (see `read`); a config with errors
     /// gives only its errors here (`read` gives its warnings too).
-    let parse (lookup: string -> string option) (text: string) : Validation<ParsedConfig, ConfigIssue> =
-        (read (fun _ -> None) lookup text).Parsed
+    let parse
+        (timeZones: string -> System.TimeZoneInfo option)
+        (lookup: string -> string option)
+        (text: string)
+        : Validation<ParsedConfig, ConfigIssue> =
+        (read timeZones (fun _ -> None) lookup text).Parsed

@@ -25,13 +25,22 @@ module ConfigParser =
     [<Literal>]
     val DocumentPath: string = "(document)"
 
-    /// Reads a config: every error and every warning. `lookup` resolves `${VAR}`/`$VAR` in every string value;
+    /// Reads a config: every error and every warning. `timeZones` finds a maintenance window's `timezone` by its
+    /// IANA name (the host gives the system's: the core reads no machine data). `lookup` resolves `${VAR}`/`$VAR` in every string value;
     /// `environment` answers the original's overrides (`CACHET_API_URL`, `CACHET_TOKEN`: non-empty, they replace
     /// `cachet.api_url` and a plain-string `cachet.token`, which may then be left out). Never throws: YAML syntax
     /// errors, alias bombs and absurd nesting come back as issues.
     val read:
-        environment: (string -> string option) -> lookup: (string -> string option) -> text: string -> ConfigOutcome
+        timeZones: (string -> System.TimeZoneInfo option) ->
+        environment: (string -> string option) ->
+        lookup: (string -> string option) ->
+        text: string ->
+            ConfigOutcome
 
     /// Parses and validates a config without the environment overrides (see `read`); a config with errors gives
     /// only its errors here (`read` gives its warnings too).
-    val parse: lookup: (string -> string option) -> text: string -> Validation<ParsedConfig, ConfigIssue>
+    val parse:
+        timeZones: (string -> System.TimeZoneInfo option) ->
+        lookup: (string -> string option) ->
+        text: string ->
+            Validation<ParsedConfig, ConfigIssue>

@@ -49,13 +49,11 @@ module internal MaintenanceReader =
             else
                 Ok(TimeSpan.FromSeconds seconds)
 
-    let timeZone (value: Scalar) =
-        match TimeZoneInfo.TryFindSystemTimeZoneById(value.Text.Trim()) with
-        | true, zone ->
-            match zone with
-            | null -> Error $"{shown value} is not a time zone"
-            | zone -> Ok zone
-        | _ ->
+    /// A time zone by its IANA name, as the caller's zone lookup knows it (the host gives the system's).
+    let timeZone (timeZones: string -> TimeZoneInfo option) (value: Scalar) =
+        match timeZones (value.Text.Trim()) with
+        | Some zone -> Ok zone
+        | None ->
             Error
                 $"{shown value} is not a time zone this machine knows (write an IANA name such as Europe/Berlin, or UTC)"
 
@@ -105,7 +103,7 @@ module internal MaintenanceReader =
         | None, None, None, None ->
             needs w "cron" "is required: a window needs either cron and duration, or start and end"
 
-    let window lookup (names: string list) path node =
+    let window timeZones lookup (names: string list) path node =
         node
         |> mapping
             (Some ConfigSection.Maintenance)
@@ -118,7 +116,7 @@ module internal MaintenanceReader =
                     and! duration =
                         optional w "duration" (readWith lookup (duration ConfigKeys.MaxWindowSeconds))
 
-                    and! zone = value w "timezone" (readWith lookup timeZone)
+                    and! zone = value w "timezone" (readWith lookup (timeZone timeZones))
                     and! start = optional w "start" (readWith lookup instant)
                     and! finish = optional w "end" (readWith lookup instant)
 

@@ -31,7 +31,7 @@ public static class ConfigLoader
         {
             return new LoadedConfig(null, [$"{path}: cannot read the config file: {e.Message}"], []);
         }
-        var result = HostInterop.ParseConfig(text, name => environment(name));
+        var result = HostInterop.ParseConfig(text, name => environment(name), SystemTimeZones.Find);
         var warnings = result.Warnings.Select(ConfigIssueModule.render).ToList();
         if (!result.TryGetConfig(out var config))
         {

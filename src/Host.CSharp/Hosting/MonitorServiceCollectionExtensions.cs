@@ -77,9 +77,12 @@ public static class MonitorServiceCollectionExtensions
             // Up before the first check, down after the last.
             services.AddHostedService(sp => ActivatorUtilities.CreateInstance<ObservabilityServer>(sp, listen));
         }
+        services.AddSingleton<FailureSurgeGuard>();
         services.AddSingleton(sp =>
         {
             var quiet = ActivatorUtilities.CreateInstance<QuietTimes>(sp);
+            // A hold of the all-failing heuristic reaches the components at once, like the connectivity guard's.
+            sp.GetRequiredService<FailureSurgeGuard>().Changed += quiet.Apply;
             quiet.SetConfig(config);
             return quiet;
         });
@@ -106,11 +109,13 @@ public static class MonitorServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Once Cachet 3 is found: the rate budget applies (2.x has no limit), and a config whose metrics cannot fit it
-    /// is warned about.
+    /// Once Cachet is found: the quiet times learn whether it has an "under maintenance" status; on Cachet 3 the
+    /// rate budget applies (2.x has no limit), and a config whose metrics cannot fit it is warned about.
     /// </summary>
     private static Action<DetectedCachet> OnDetected(IServiceProvider sp, Config config) => found =>
     {
+        // Only Cachet 3 has the "under maintenance" status (maintenance_status: true).
+        sp.GetRequiredService<QuietTimes>().SetCachetVersion(found.Client is Cachet3Client);
         if (found.Client is not Cachet3Client)
         {
             return;

@@ -6,9 +6,10 @@ namespace CachetMonitor.Host.Scheduling;
 
 /// <summary>
 /// One endpoint on the schedule: hands each check's verdict to its component (which decides) and counts it.
-/// Once hot reload retires it, a check still in flight is dropped rather than reported.
+/// Once hot reload retires it, a check still in flight is dropped rather than reported. The all-failing heuristic
+/// hears each verdict first, so a hold it begins applies to the check that began it.
 /// </summary>
-public sealed class EndpointMonitor(Endpoint endpoint, ComponentSync component, EndpointMetrics? metrics = null)
+public sealed class EndpointMonitor(Endpoint endpoint, ComponentSync component, EndpointMetrics? metrics = null, FailureSurgeGuard? surge = null)
 {
     private volatile bool _retired;
 
@@ -61,6 +62,7 @@ public sealed class EndpointMonitor(Endpoint endpoint, ComponentSync component, 
             return;
         }
         metrics?.Checked(verdict);
+        surge?.OnChecked(endpoint.Name, verdict, checkStartedUnixSeconds);
         component.OnChecked(endpoint.Name, verdict, checkStartedUnixSeconds);
     }
 }

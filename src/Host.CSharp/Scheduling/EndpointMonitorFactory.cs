@@ -18,7 +18,8 @@ public sealed class EndpointMonitorFactory(
     SyncCounters counters,
     SecretRedactor redactor,
     TimeProvider time,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers,
+    FailureSurgeGuard? surge = null)
 {
     public ComponentSync CreateComponent(ComponentPlan plan)
     {
@@ -27,5 +28,5 @@ public sealed class EndpointMonitorFactory(
     }
 
     public EndpointMonitor Create(Endpoint endpoint, ComponentSync component) =>
-        new(endpoint, component, metrics.For(endpoint));
+        new(endpoint, component, metrics.For(endpoint), surge);
 }

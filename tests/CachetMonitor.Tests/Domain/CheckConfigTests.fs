@@ -4,6 +4,7 @@ module CachetMonitor.Tests.Domain.CheckConfigTests
 
 open Expecto
 open CachetMonitor.Domain
+open CachetMonitor.Tests.Support
 
 let private noEnvironment (_: string) : string option = None
 
@@ -24,13 +25,13 @@ let private configOf (lines: string list) =
          ])
 
 let private endpointOf lines =
-    match ConfigParser.parse noEnvironment (configOf lines) with
+    match ConfigParser.parse TestTimeZones.lookup noEnvironment (configOf lines) with
     | Ok parsed -> parsed.Config.Endpoints |> List.exactlyOne
     | Error issues -> failtest (issues |> List.map ConfigIssue.render |> String.concat "\n")
 
 /// The one error of the config, rendered (`path (line L, col C): message`).
 let private errorOf lines =
-    match ConfigParser.parse noEnvironment (configOf lines) with
+    match ConfigParser.parse TestTimeZones.lookup noEnvironment (configOf lines) with
     | Ok _ -> failtest "expected the config to be rejected"
     | Error [ one ] -> one
     | Error many -> failtest (many |> List.map ConfigIssue.render |> String.concat "\n")
@@ -43,7 +44,7 @@ let private expectError lines path line fragment =
 
 /// The warnings of a valid config, rendered.
 let private warningsOf lines =
-    match ConfigParser.parse noEnvironment (configOf lines) with
+    match ConfigParser.parse TestTimeZones.lookup noEnvironment (configOf lines) with
     | Ok parsed -> parsed.Warnings |> List.map ConfigIssue.render
     | Error issues -> failtest (issues |> List.map ConfigIssue.render |> String.concat "\n")
 

@@ -17,7 +17,7 @@ let private cachet =
     [ "cachet:"; "  api_url: https://status.example/api/v1"; "  token: t0ken" ]
 
 let private load pairs text =
-    ConfigLoading.load (environment pairs) text
+    ConfigLoading.load TestTimeZones.lookup (environment pairs) text
 
 let private valid (loaded: LoadedConfig) =
     match loaded.Parsed with

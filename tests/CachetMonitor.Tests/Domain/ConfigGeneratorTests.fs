@@ -3,6 +3,7 @@ module CachetMonitor.Tests.Domain.ConfigGeneratorTests
 
 open Expecto
 open CachetMonitor.Domain
+open CachetMonitor.Tests.Support
 
 let private components: GeneratedComponent list =
     [
@@ -15,7 +16,7 @@ let private components: GeneratedComponent list =
     ]
 
 let private parse text =
-    match ConfigParser.parse (fun _ -> None) text with
+    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) text with
     | Ok parsed -> parsed.Config
     | Error errors -> failtest (errors |> List.map ConfigIssue.render |> String.concat "\n")
 

@@ -2,6 +2,7 @@ module CachetMonitor.Tests.Domain.ConfigLoadingTests
 
 open Expecto
 open CachetMonitor.Domain
+open CachetMonitor.Tests.Support
 
 let private yaml (apiUrl: string) (url: string) =
     $"""endpoints:
@@ -36,6 +37,7 @@ let tests =
             test "CACHET_API_URL (non-empty) replaces cachet.api_url, trimmed and without a trailing slash" {
                 let loaded =
                     ConfigLoading.load
+                        TestTimeZones.lookup
                         (environment [ "CACHET_API_URL", " https://other.example/api/v1/ " ])
                         (yaml "https://status.example/api/v1" "http://api.example/health")
 
@@ -44,6 +46,7 @@ let tests =
             test "CACHET_TOKEN (non-empty) replaces a plain-string token, and is recorded as a value to mask" {
                 let loaded =
                     ConfigLoading.load
+                        TestTimeZones.lookup
                         (environment [ "CACHET_TOKEN", "token-from-env" ])
                         (yaml "https://status.example/api/v1" "http://api.example/health")
 
@@ -56,6 +59,7 @@ let tests =
             test "an empty CACHET_TOKEN leaves the string" {
                 let loaded =
                     ConfigLoading.load
+                        TestTimeZones.lookup
                         (environment [ "CACHET_TOKEN", "" ])
                         (yaml "https://status.example/api/v1" "http://api.example/health")
 
@@ -69,7 +73,10 @@ let tests =
                         .Replace("  token: token-from-file", "  token:\n    - type: TOKEN\n      value: listed-token")
 
                 match
-                    (valid (ConfigLoading.load (environment [ "CACHET_TOKEN", "token-from-env" ]) text)).Cachet.Token
+                    (valid (
+                        ConfigLoading.load TestTimeZones.lookup (environment [ "CACHET_TOKEN", "token-from-env" ]) text
+                    ))
+                        .Cachet.Token
                 with
                 | Providers [ LiteralToken secret ] ->
                     Expect.equal (Secret.reveal secret) "listed-token" "the list stays"
@@ -78,6 +85,7 @@ let tests =
             test "an empty CACHET_API_URL changes nothing" {
                 let loaded =
                     ConfigLoading.load
+                        TestTimeZones.lookup
                         (environment [ "CACHET_API_URL", "" ])
                         (yaml "https://status.example/api/v1" "http://api.example/health")
 
@@ -86,6 +94,7 @@ let tests =
             test "the values taken from ${VAR} are recorded, once each, for redaction" {
                 let loaded =
                     ConfigLoading.load
+                        TestTimeZones.lookup
                         (environment [ "HOST", "status.example"; "SECRET", "s3cr3t-value"; "UNUSED", "never" ])
                         (yaml "https://${HOST}/api/v1" "http://api.example/health?key=${SECRET}&again=$SECRET")
 
@@ -97,6 +106,7 @@ let tests =
             test "values are recorded for an invalid config too, so its errors can be masked" {
                 let loaded =
                     ConfigLoading.load
+                        TestTimeZones.lookup
                         (environment [ "SECRET", "s3cr3t-value" ])
                         ((yaml "https://status.example/api/v1" "http://api.example/${SECRET}")
                             .Replace("frequency: 5", "frequency: -1"))
@@ -107,15 +117,25 @@ let tests =
             test
                 "cachet.resync_interval defaults to five minutes, takes seconds, and refuses what is not a positive number" {
                 let plain = yaml "https://status.example/api/v1" "http://api.example/"
-                Expect.equal (valid (ConfigLoading.load (environment []) plain)).Cachet.ResyncSeconds 300.0 "default"
+
+                Expect.equal
+                    (valid (ConfigLoading.load TestTimeZones.lookup (environment []) plain)).Cachet.ResyncSeconds
+                    300.0
+                    "default"
 
                 let custom =
                     plain.Replace("  token: token-from-file", "  token: token-from-file\n  resync_interval: 30")
 
-                Expect.equal (valid (ConfigLoading.load (environment []) custom)).Cachet.ResyncSeconds 30.0 "set"
+                Expect.equal
+                    (valid (ConfigLoading.load TestTimeZones.lookup (environment []) custom)).Cachet.ResyncSeconds
+                    30.0
+                    "set"
 
                 match
-                    (ConfigLoading.load (environment []) (custom.Replace("resync_interval: 30", "resync_interval: 0")))
+                    (ConfigLoading.load
+                        TestTimeZones.lookup
+                        (environment [])
+                        (custom.Replace("resync_interval: 30", "resync_interval: 0")))
                         .Parsed
                 with
                 | Ok _ -> failtest "0 is refused"
@@ -125,7 +145,10 @@ let tests =
             test "a check needs the body only for a REGEX expectation" {
                 let config =
                     valid (
-                        ConfigLoading.load (environment []) (yaml "https://status.example/api/v1" "http://api.example/")
+                        ConfigLoading.load
+                            TestTimeZones.lookup
+                            (environment [])
+                            (yaml "https://status.example/api/v1" "http://api.example/")
                     )
 
                 Expect.isFalse config.Endpoints.Head.NeedsBody "status only"

@@ -8,11 +8,12 @@ open System
 open System.IO
 open Expecto
 open CachetMonitor.Domain
+open CachetMonitor.Tests.Support
 
 let private lookup (_: string) : string option = None
 
 let private issuesOf text =
-    match ConfigParser.parse lookup text with
+    match ConfigParser.parse TestTimeZones.lookup lookup text with
     | Ok parsed -> parsed.Warnings
     | Error errors -> errors
 
@@ -99,7 +100,7 @@ let tests =
                             else
                                 text
 
-                        match ConfigParser.parse lookup text with
+                        match ConfigParser.parse TestTimeZones.lookup lookup text with
                         | Ok _ -> failtest $"{key}: {huge} was accepted"
                         | Error issues ->
                             Expect.exists

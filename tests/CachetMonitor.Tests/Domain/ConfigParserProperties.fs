@@ -7,12 +7,13 @@ open Expecto
 open FsCheck
 open FsCheck.FSharp
 open CachetMonitor.Domain
+open CachetMonitor.Tests.Support
 
 let private lookup name = if name = "SET" then Some "5" else None
 
 /// Every issue, error or warning, of a parse.
 let private issuesOf text =
-    match ConfigParser.parse lookup text with
+    match ConfigParser.parse TestTimeZones.lookup lookup text with
     | Ok parsed -> parsed.Warnings
     | Error errors -> errors
 
@@ -228,13 +229,13 @@ let tests =
 
             testPropertyWithConfig config "the order of actions never changes the config"
             <| Prop.forAll actionOrders (fun (first, second) ->
-                let a = ConfigParser.parse lookup (withActions first)
-                let b = ConfigParser.parse lookup (withActions second)
+                let a = ConfigParser.parse TestTimeZones.lookup lookup (withActions first)
+                let b = ConfigParser.parse TestTimeZones.lookup lookup (withActions second)
                 Result.isOk a && a = b)
 
             test "a billion-laughs alias bomb is rejected quickly" {
                 let clock = Stopwatch.StartNew()
-                let outcome = ConfigParser.parse lookup billionLaughs
+                let outcome = ConfigParser.parse TestTimeZones.lookup lookup billionLaughs
                 clock.Stop()
                 Expect.isLessThan clock.ElapsedMilliseconds 2000L "finishes quickly"
 
@@ -262,7 +263,7 @@ let tests =
                     + "endpoints: [{<<: *ep, name: a}, {<<: *ep, name: b}, {<<: *ep, name: c}]\n"
                     + "cachet: {api_url: https://s.example, token: t}\n"
 
-                match ConfigParser.parse lookup text with
+                match ConfigParser.parse TestTimeZones.lookup lookup text with
                 | Ok parsed -> Expect.equal parsed.Config.Endpoints.Length 3 "three endpoints"
                 | Error issues -> failtest $"%A{issues}"
             }

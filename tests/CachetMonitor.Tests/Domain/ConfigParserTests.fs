@@ -4,6 +4,7 @@ open System
 open System.IO
 open Expecto
 open CachetMonitor.Domain
+open CachetMonitor.Tests.Support
 
 let private noEnvironment (_: string) : string option = None
 
@@ -15,14 +16,14 @@ let private render issues =
     issues |> List.map ConfigIssue.render |> String.concat "\n"
 
 let private parseWith lookup text =
-    match ConfigParser.parse lookup text with
+    match ConfigParser.parse TestTimeZones.lookup lookup text with
     | Ok parsed -> parsed
     | Error issues -> failtest $"expected a valid config, got:\n%s{render issues}"
 
 let private parseOk text = parseWith noEnvironment text
 
 let private errorsWith lookup text =
-    match ConfigParser.parse lookup text with
+    match ConfigParser.parse TestTimeZones.lookup lookup text with
     | Ok _ -> failtest "expected the config to be rejected"
     | Error issues -> issues
 

@@ -92,7 +92,7 @@ let private environment name =
     | _ -> None
 
 let private parserAccepts (yaml: string) =
-    (ConfigParser.parse environment yaml) |> Result.isOk
+    (ConfigParser.parse TestTimeZones.lookup environment yaml) |> Result.isOk
 
 let private configWith (endpointLines: string list) (rest: string list) =
     String.concat

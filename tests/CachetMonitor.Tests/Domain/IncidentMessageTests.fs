@@ -34,7 +34,7 @@ let private configText (messages: string list) (apiExtra: string list) =
     |> String.concat "\n"
 
 let private parse messages apiExtra =
-    ConfigParser.parse (fun _ -> None) (configText messages apiExtra)
+    ConfigParser.parse TestTimeZones.lookup (fun _ -> None) (configText messages apiExtra)
 
 let private endpoints messages apiExtra =
     match parse messages apiExtra with

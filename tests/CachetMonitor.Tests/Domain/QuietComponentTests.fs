@@ -15,9 +15,16 @@ let private inMaintenance names =
         Maintenance = Set.ofList names
     }
 
+/// Endpoints in a window with `maintenance_status: true` on Cachet 3.
+let private shownInMaintenance names =
+    { inMaintenance names with
+        ShownInMaintenance = Set.ofList names
+    }
+
 let private offline = { Quiet.none with Offline = true }
 
-/// Steps: "a:P" checks, "quiet:a,b" / "quiet:" set the endpoints in maintenance, "offline" / "online".
+/// Steps: "a:P" checks, "quiet:a,b" / "quiet:" set the endpoints in maintenance, "shown:a,b" in maintenance shown as
+/// under maintenance, "offline" / "online".
 let private play start (steps: string list) =
     steps
     |> List.mapFold
@@ -26,6 +33,7 @@ let private play start (steps: string list) =
                 match step.Split ':' with
                 | [| "quiet"; "" |] -> Quieted Quiet.none
                 | [| "quiet"; names |] -> Quieted(inMaintenance (List.ofArray (names.Split ',')))
+                | [| "shown"; names |] -> Quieted(shownInMaintenance (List.ofArray (names.Split ',')))
                 | [| "offline" |] -> Quieted offline
                 | [| "online" |] -> Quieted Quiet.none
                 | [| name; v |] -> Checked(name, verdict v, 1_700_000_000L)
@@ -113,6 +121,75 @@ let maintenanceCases =
                 case
                     (operational (single [ UpdateStatus ]))
                     [ "quiet:a", []; "a:P", []; "a:ok", []; "a:X", []; "quiet:", [ "status(4)" ] ]
+            }
+        ]
+
+[<Tests>]
+let maintenanceStatusCases =
+    testList
+        "quiet: maintenance_status (Cachet 3 status 6)"
+        [
+            test "the component shows under maintenance in the window, and the endpoint's truth after it" {
+                case
+                    (operational (single UI))
+                    [
+                        "shown:a", [ "status(6)" ]
+                        "a:X", []
+                        "quiet:", [ "status(4)"; "open(4)"; "hook(opened)" ]
+                    ]
+            }
+            test "a passing endpoint goes back to operational when the window closes" {
+                case (operational (single UI)) [ "shown:a", [ "status(6)" ]; "a:ok", []; "quiet:", [ "status(1)" ] ]
+            }
+            test "a window that closes before any check puts the status back at once" {
+                case (operational (single UI)) [ "shown:a", [ "status(6)" ]; "quiet:", [ "status(1)" ] ]
+            }
+            test "without UPDATE_STATUS the monitor does not own the status: nothing is set" {
+                case
+                    (operational (single [ CreateIncident ]))
+                    [ "shown:a", []; "a:X", []; "quiet:", [ "open(4)"; "hook(opened)" ] ]
+            }
+            test "an endpoint outside the window that fails shows over the maintenance" {
+                let plan = planOf [ endpoint "a" 1 0 1 UI; endpoint "b" 1 0 1 UI ]
+
+                case
+                    (operational plan)
+                    [
+                        "shown:a", [ "status(6)" ]
+                        "b:P", [ "status(3)"; "open(3)"; "hook(opened)" ]
+                        "b:ok", [ "status(6)"; "resolve #1"; "hook(resolved)" ]
+                        "quiet:", [ "status(1)" ]
+                    ]
+            }
+            test "an incident open before the window stays open under maintenance and is resolved on recovery" {
+                case
+                    (operational (single UI))
+                    [
+                        "a:P", [ "status(3)"; "open(3)"; "hook(opened)" ]
+                        "shown:a", [ "status(6)" ]
+                        "a:X", []
+                        "a:ok", [ "resolve #1"; "hook(resolved)" ]
+                        "quiet:", [ "status(1)" ]
+                    ]
+            }
+            test "a person's incident keeps its floor over the maintenance" {
+                let start =
+                    adopted
+                        (single UI)
+                        { emptyCachet MajorOutage with
+                            Incidents = Map.ofList [ 7, ("Fire", false, false) ]
+                            NextId = 8
+                            Foreign = Set.ofList [ 7 ]
+                        }
+
+                case start [ "shown:a", []; "a:ok", [] ]
+            }
+            test "a retiring component is handed back operational, not under maintenance" {
+                let state, _ =
+                    run (operational (single UI)) (Quieted(shownInMaintenance [ "a" ])) |> fst
+
+                let _, commands = ComponentMonitor.step state Retired
+                Expect.equal (commands |> List.map render) [ "status(1)" ] "handed back"
             }
         ]
 
@@ -215,66 +292,86 @@ let private quietRun =
     }
 
 let private worse a b =
-    ComponentStatus.toCode a > ComponentStatus.toCode b
+    ComponentStatus.rank a > ComponentStatus.rank b
+
+/// Every endpoint in maintenance, plainly or shown as under maintenance (Cachet 3's `maintenance_status`).
+let private everyoneQuiet =
+    [
+        "plain", inMaintenance [ "a"; "b" ]
+        "shown", shownInMaintenance [ "a"; "b" ]
+    ]
 
 [<Tests>]
 let quietProperties =
     testList
         "quiet: properties"
         [
-            testProperty "while every endpoint is in maintenance, no incident opens and no status gets worse"
-            <| Prop.forAll (Arb.fromGen quietRun) (fun steps ->
-                let plan = planOf [ endpoint "a" 1 0 1 UI; endpoint "b" 1 1 1 UI ]
-                let start = operational plan
+            for kind, quiet in everyoneQuiet do
+                testProperty
+                    $"while every endpoint is in maintenance ({kind}), no incident opens and no status gets worse"
+                <| Prop.forAll (Arb.fromGen quietRun) (fun steps ->
+                    let plan = planOf [ endpoint "a" 1 0 1 UI; endpoint "b" 1 1 1 UI ]
+                    let start = operational plan
 
-                let (state, model), _ = run start (Quieted(inMaintenance [ "a"; "b" ]))
+                    let (state, model), entered = run start (Quieted quiet)
+                    // Shown as under maintenance, that status is the one write entering the window may make.
+                    let allowed =
+                        if quiet.ShownInMaintenance.IsEmpty then
+                            []
+                        else
+                            [ "status(6)" ]
 
-                steps
-                |> List.fold
-                    (fun (current: ComponentState * Model) step ->
-                        match step with
-                        | Choice1Of2(name, v) ->
-                            let before = (snd current).Status
-                            let next, commands = run current (Checked(name, verdict v, 0L))
+                    Expect.equal (entered |> List.map render) allowed "entering the window"
 
-                            for command in commands do
-                                match command with
-                                | OpenIncident _ -> failtest "opened an incident in maintenance"
-                                | SetStatus write when worse write.Status before ->
-                                    failtest $"status {write.Status} worse than {before}"
-                                | _ -> ()
-
-                            next
-                        | Choice2Of2 _ -> current)
-                    (state, model)
-                |> ignore)
-            testProperty "leaving maintenance gives the state the same checks give without it"
-            <| Prop.forAll (Arb.fromGen quietRun) (fun steps ->
-                let plan = planOf [ endpoint "a" 1 0 1 UI; endpoint "b" 1 1 1 UI ]
-
-                let checks =
                     steps
-                    |> List.choose (fun s ->
-                        match s with
-                        | Choice1Of2 check -> Some check
-                        | _ -> None)
+                    |> List.fold
+                        (fun (current: ComponentState * Model) step ->
+                            match step with
+                            | Choice1Of2(name, v) ->
+                                let before = (snd current).Status
+                                let next, commands = run current (Checked(name, verdict v, 0L))
 
-                let through quiet =
-                    let start = run (operational plan) (Quieted quiet) |> fst
+                                for command in commands do
+                                    match command with
+                                    | OpenIncident _ -> failtest "opened an incident in maintenance"
+                                    | SetStatus write when worse write.Status before ->
+                                        failtest $"status {write.Status} worse than {before}"
+                                    | _ -> ()
 
-                    let after =
-                        checks
-                        |> List.fold (fun current (name, v) -> run current (Checked(name, verdict v, 0L)) |> fst) start
+                                next
+                            | Choice2Of2 _ -> current)
+                        (state, model)
+                    |> ignore)
 
-                    run after (Quieted Quiet.none) |> fst
+                testProperty $"leaving maintenance ({kind}) gives the state the same checks give without it"
+                <| Prop.forAll (Arb.fromGen quietRun) (fun steps ->
+                    let plan = planOf [ endpoint "a" 1 0 1 UI; endpoint "b" 1 1 1 UI ]
 
-                let quietState, quietModel = through (inMaintenance [ "a"; "b" ])
-                let plainState, plainModel = through Quiet.none
-                Expect.equal quietModel.Status plainModel.Status "same status in Cachet"
-                Expect.equal (unresolved quietModel).Length (unresolved plainModel).Length "as many open incidents"
+                    let checks =
+                        steps
+                        |> List.choose (fun s ->
+                            match s with
+                            | Choice1Of2 check -> Some check
+                            | _ -> None)
 
-                Expect.equal
-                    (ComponentMonitor.downSeverities quietState)
-                    (ComponentMonitor.downSeverities plainState)
-                    "same truth")
+                    let through quiet =
+                        let start = run (operational plan) (Quieted quiet) |> fst
+
+                        let after =
+                            checks
+                            |> List.fold
+                                (fun current (name, v) -> run current (Checked(name, verdict v, 0L)) |> fst)
+                                start
+
+                        run after (Quieted Quiet.none) |> fst
+
+                    let quietState, quietModel = through quiet
+                    let plainState, plainModel = through Quiet.none
+                    Expect.equal quietModel.Status plainModel.Status "same status in Cachet"
+                    Expect.equal (unresolved quietModel).Length (unresolved plainModel).Length "as many open incidents"
+
+                    Expect.equal
+                        (ComponentMonitor.downSeverities quietState)
+                        (ComponentMonitor.downSeverities plainState)
+                        "same truth")
         ]

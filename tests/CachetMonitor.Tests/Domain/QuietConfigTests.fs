@@ -17,7 +17,7 @@ let private config (extra: string list) =
          @ [ "" ])
 
 let private read extra =
-    ConfigParser.read (fun _ -> None) (fun _ -> None) (config extra)
+    ConfigParser.read TestTimeZones.lookup (fun _ -> None) (fun _ -> None) (config extra)
 
 let private valid extra =
     match (read extra).Parsed with
@@ -86,6 +86,33 @@ let tests =
                     Expect.isEmpty migration.Endpoints "every endpoint"
                     Expect.isTrue migration.ShowMaintenance "maintenance_status"
                 | other -> failtest $"expected two windows, got {other.Length}"
+            }
+            test "time zones come from the lookup the caller gives, not from the machine" {
+                let window zone =
+                    config
+                        [
+                            "maintenance:"
+                            "  - name: w"
+                            "    cron: \"0 2 * * *\""
+                            "    duration: 30m"
+                            $"    timezone: {zone}"
+                        ]
+
+                let mars =
+                    TimeZoneInfo.CreateCustomTimeZone("Mars/Olympus", TimeSpan.FromHours 3.0, "Olympus", "Olympus")
+
+                let fake name =
+                    if name = "Mars/Olympus" then Some mars else None
+
+                match (ConfigParser.read fake (fun _ -> None) (fun _ -> None) (window "Mars/Olympus")).Parsed with
+                | Ok parsed ->
+                    match parsed.Config.Maintenance with
+                    | [ { When = Recurring(_, _, _, zone) } ] -> Expect.equal zone mars "the lookup's zone"
+                    | other -> failtest $"one cron window expected: {other}"
+                | Error errors -> failtest (errors |> List.map ConfigIssue.render |> String.concat "\n")
+
+                // The machine knows UTC; this lookup does not, so the config is refused.
+                Expect.isError ((ConfigParser.read fake (fun _ -> None) (fun _ -> None) (window "UTC")).Parsed) "UTC"
             }
             test "a cron that is not 5 fields is an error at its line" {
                 expectError
@@ -241,7 +268,7 @@ let tests =
                 let text =
                     (config []).Replace("  token: t0ken", "  token: t0ken\n  respect_schedules: false")
 
-                match ConfigParser.parse (fun _ -> None) text with
+                match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) text with
                 | Ok parsed -> Expect.isFalse parsed.Config.Cachet.RespectSchedules "off"
                 | Error errors -> failtest (errors |> List.map ConfigIssue.render |> String.concat "\n")
             }

@@ -25,18 +25,19 @@ let private codeMapping<'T when 'T: equality>
     (toCode: 'T -> int)
     (ofCode: int -> 'T option)
     (all: 'T list)
+    (codes: int list)
     =
     [
         testProperty $"every {kind} status survives a trip through its code"
         <| fun (status: 'T) -> ofCode (toCode status) = Some status
 
-        testProperty $"codes 0 to 4, and only they, map to {kind} statuses and back to themselves"
+        testProperty $"codes {codes}, and only they, map to {kind} statuses and back to themselves"
         <| fun (code: int) ->
             match ofCode code with
-            | Some status -> code >= 0 && code <= 4 && toCode status = code
-            | None -> code < 0 || code > 4
+            | Some status -> List.contains code codes && toCode status = code
+            | None -> not (List.contains code codes)
 
-        test $"the {kind} codes are 0 to 4 in order" { Expect.equal (all |> List.map toCode) [ 0..4 ] "codes" }
+        test $"the {kind} codes are {codes} in order" { Expect.equal (all |> List.map toCode) codes "codes" }
     ]
 
 [<Tests>]
@@ -46,10 +47,15 @@ let tests =
         [
             testList
                 "component status"
-                (codeMapping "component" ComponentStatus.toCode ComponentStatus.ofCode ComponentStatus.all)
+                (codeMapping
+                    "component"
+                    ComponentStatus.toCode
+                    ComponentStatus.ofCode
+                    ComponentStatus.all
+                    [ 0; 1; 2; 3; 4; 6 ])
             testList
                 "incident status"
-                (codeMapping "incident" IncidentStatus.toCode IncidentStatus.ofCode IncidentStatus.all)
+                (codeMapping "incident" IncidentStatus.toCode IncidentStatus.ofCode IncidentStatus.all [ 0..4 ])
 
             test "investigating is 1 and fixed is 4" {
                 Expect.equal (IncidentStatus.toCode Investigating) 1 "investigating"
@@ -82,9 +88,26 @@ let tests =
                     <| fun (severity: Severity) ->
                         Severity.ofComponentStatus (Severity.toComponentStatus severity) = Some severity
 
-                    test "operational and unknown are no severity" {
+                    test "operational, unknown and under maintenance are no severity" {
                         Expect.isNone (Severity.ofComponentStatus Operational) "operational"
                         Expect.isNone (Severity.ofComponentStatus Unknown) "unknown"
+                        Expect.isNone (Severity.ofComponentStatus UnderMaintenance) "under maintenance"
+                    }
+
+                    test "under maintenance ranks above operational and below every failure (Cachet 3's order)" {
+                        let order = ComponentStatus.all |> List.sortBy ComponentStatus.rank
+
+                        Expect.equal
+                            order
+                            [
+                                Unknown
+                                Operational
+                                UnderMaintenance
+                                PerformanceIssues
+                                PartialOutage
+                                MajorOutage
+                            ]
+                            "order"
                     }
                 ]
 

@@ -425,8 +425,8 @@ let private clientTests =
                     (all
                      |> Seq.find (fun x -> x.Id = ComponentId off.Id)
                      |> fun x -> x.Status, x.Enabled)
-                    (0, false)
-                    "maintenance reads as unknown"
+                    (6, false)
+                    "under maintenance reads as the core's UnderMaintenance (6)"
 
                 Expect.equal
                     (all |> Seq.find (fun x -> x.Id = ComponentId unknown.Id)).Status
@@ -435,6 +435,8 @@ let private clientTests =
 
                 do! c.SetComponentStatusAsync(ComponentId(unknown.Id), 0, ct)
                 Expect.equal (componentOf fake unknown.Id).Status 5 "the core's unknown is sent as 5, never 0"
+                do! c.SetComponentStatusAsync(ComponentId(unknown.Id), ComponentStatus.toCode UnderMaintenance, ct)
+                Expect.equal (componentOf fake unknown.Id).Status 6 "under maintenance is sent as 6"
             })
 
         test3

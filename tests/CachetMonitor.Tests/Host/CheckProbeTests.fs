@@ -8,6 +8,7 @@ open Expecto
 open CachetMonitor.Domain
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Probing
+open CachetMonitor.Tests.Support
 
 /// An endpoint parsed from config lines (its url, method, expectations…), as a user would write it.
 let endpointOf (lines: string list) =
@@ -24,7 +25,7 @@ let endpointOf (lines: string list) =
         @ [ "cachet:"; "  api_url: http://127.0.0.1:1/api/v1"; "  token: t" ]
         |> String.concat "\n"
 
-    match ConfigParser.parse (fun _ -> None) text with
+    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) text with
     | Ok parsed -> parsed.Config.Endpoints.Head
     | Error errors -> failwith $"test config invalid: %A{errors}"
 

@@ -252,7 +252,11 @@ let tests =
                             Expect.equal code 0 $"generated\n{printed}"
 
                             let parsed =
-                                CachetMonitor.Domain.HostInterop.ParseConfig(File.ReadAllText output, fun _ -> null)
+                                CachetMonitor.Domain.HostInterop.ParseConfig(
+                                    File.ReadAllText output,
+                                    (fun _ -> null),
+                                    TestTimeZones.func
+                                )
 
                             let valid, config = parsed.TryGetConfig()
                             Expect.isTrue valid $"the generated config is valid: %A{parsed.Errors}"

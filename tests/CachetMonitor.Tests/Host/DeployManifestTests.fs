@@ -240,7 +240,7 @@ let tests =
                 let configText = configMap |> at "data" |> child "config.yml" |> scalar
 
                 let parsed =
-                    HostInterop.ParseConfig(configText, Func<string, string | null>(fun _ -> null))
+                    HostInterop.ParseConfig(configText, Func<string, string | null>(fun _ -> null), TestTimeZones.func)
 
                 let valid, config = parsed.TryGetConfig()
                 Expect.isTrue valid $"the ConfigMap's config is valid: %A{List.ofSeq parsed.Errors}"

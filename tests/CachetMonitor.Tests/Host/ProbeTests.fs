@@ -14,6 +14,7 @@ open CachetMonitor.Domain
 open CachetMonitor.FakeServers
 open CachetMonitor.Host.Probing
 open CachetMonitor.Tests.Support.MonitorProcess
+open CachetMonitor.Tests.Support
 
 /// An endpoint parsed from a minimal config, as a user would write it.
 let endpointFor (url: string) (extra: string list) =
@@ -38,7 +39,7 @@ let endpointFor (url: string) (extra: string list) =
         @ (extra |> List.map (fun l -> "    " + l))
         @ [ "cachet:"; "  api_url: http://127.0.0.1:1/api/v1"; "  token: t" ]
 
-    match ConfigParser.parse (fun _ -> None) (String.Join("\n", lines)) with
+    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) (String.Join("\n", lines)) with
     | Ok parsed -> parsed.Config.Endpoints.Head
     | Error errors -> failwith $"test config invalid: %A{errors}"
 

@@ -170,6 +170,39 @@ let tests =
                             (openIncidents cachet api.Id).Length = 1)
                 }
 
+            for version in cachetVersions do
+                testTask (
+                    onVersion
+                        "maintenance_status: under maintenance (6) in the window on Cachet 3; a warning on 2.x"
+                        version
+                ) {
+                    let! (stage: Stage) = Stage.StartAsync(token, version)
+                    use _ = stage
+                    let target, cachet, api = stage.Target, stage.Cachet, stage.Api
+                    let plain = stage.Config("UPDATE_STATUS, CREATE_INCIDENT")
+                    let shown = alwaysOpen @ [ "    maintenance_status: true" ]
+
+                    let path =
+                        stage.Dir.Write("config.yml", plain + "\n" + String.Join("\n", shown) + "\n")
+
+                    use! running = startOn path []
+
+                    if version = FakeCachetVersion.V3 then
+                        do! waitFor running "the component is under maintenance" (fun () -> statusOf cachet api.Id = 6)
+                        Expect.isGreaterThan (target.Hits "/health") 0 "checks go on"
+                        replace path plain
+
+                        do!
+                            waitFor running "the window gone, the status is put back" (fun () ->
+                                statusOf cachet api.Id = 1)
+                    else
+                        do!
+                            waitFor running "2.x has no status 6: a warning" (fun () ->
+                                running.Output.Contains "maintenance_status: true on window \"deploy\" has no effect")
+
+                        do! holds (seconds 1.0) running "the status is left alone" (quietOn cachet api.Id)
+                }
+
             testTask
                 "connectivity lost: failing targets write nothing and /readyz is 503; restored: one write per component" {
                 let! (stage: Stage) = Stage.StartAsync(token)

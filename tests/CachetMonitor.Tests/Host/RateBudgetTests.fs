@@ -11,6 +11,7 @@ open CachetMonitor.Host.Cachet.Api
 open CachetMonitor.Host.Cachet.Sync
 open CachetMonitor.Tests.Support.MonitorProcess
 open CachetMonitor.Tests.Support.ScenarioSupport
+open CachetMonitor.Tests.Support
 
 /// A clock that moves only when told, with timers that fire when it passes their time.
 type private ManualClock(start: DateTimeOffset) =
@@ -99,7 +100,9 @@ let private bucket =
                     ]
                     []
 
-            let parsed = CachetMonitor.Domain.HostInterop.ParseConfig(yaml, fun _ -> null)
+            let parsed =
+                CachetMonitor.Domain.HostInterop.ParseConfig(yaml, (fun _ -> null), TestTimeZones.func)
+
             let valid, config = parsed.TryGetConfig()
             Expect.isTrue valid $"%A{parsed.Errors}"
             let endpoints = config.Endpoints |> Array.ofList

@@ -17,6 +17,7 @@ open CachetMonitor.Host.Probing
 open CachetMonitor.Tests.Support.MonitorProcess
 open CachetMonitor.Tests.Support.ScenarioSupport
 open CachetMonitor.Tests.Support.RequestTargets
+open CachetMonitor.Tests.Support
 
 let private probe (endpoint: Endpoint) =
     task {
@@ -33,7 +34,7 @@ let private endpointFor (url: string) (extra: string list) =
             [ endpointYaml "api" url 1 (statusExpectation @ [ "timeout: 10" ] @ extra) ]
             []
 
-    match ConfigParser.parse (fun _ -> None) yaml with
+    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) yaml with
     | Ok parsed -> parsed.Config.Endpoints.Head
     | Error errors -> failtest $"test config invalid: %A{errors}"
 

@@ -56,7 +56,7 @@ module internal QuietTimeKeys =
                 KeyType.Flag
                 ours
                 (Some "false")
-                "Meant for Cachet 3: show the covered components as under maintenance (status 6) while the window is open. Not implemented yet: accepted and validated, it has no effect."
+                "Cachet 3: the covered components whose endpoints have `UPDATE_STATUS` are set to under maintenance (status 6) while the window is open, and back to what the checks say when it closes; a failure outside the window or a person's incident shows over it. Cachet 2.x has no such status: a warning when Cachet is detected, and the window only holds writes back."
 
             optional
                 ConfigSection.Connectivity
@@ -85,5 +85,5 @@ module internal QuietTimeKeys =
                 KeyType.Fraction
                 ours
                 None
-                "A heuristic meant for configs without `urls`: when at least this share (e.g. `0.9`) of at least 5 endpoints fail within one minute, hold status and incident writes for one more round of checks. Not implemented yet: accepted and validated, it has no effect."
+                "A heuristic for the monitor's own network failing, off when absent (with or without `urls`): when at least this share (e.g. `0.9`) of at least 5 endpoints fail within one minute, status and incident writes are held (as offline) until every failing endpoint has been checked once more; then the failures are believed, or the blip is forgotten."
         ]

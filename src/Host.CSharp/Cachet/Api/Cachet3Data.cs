@@ -7,15 +7,15 @@ namespace CachetMonitor.Host.Cachet.Api;
 /// <summary>
 /// Reads Cachet 3's JSON:API records into the monitor's types: <c>attributes</c> of a resource, <c>{human, value}</c>
 /// statuses (the value only: the label is translated), string ids. Component statuses come back as the 2.x codes the
-/// core speaks: 1–4 as they are, 5 (unknown) and 6 (under maintenance) as 0. A wrong shape is a <see cref="FormatException"/>.
+/// core speaks: 1–4 and 6 (under maintenance) as they are, 5 (unknown) as 0. A wrong shape is a <see cref="FormatException"/>.
 /// </summary>
 internal static class Cachet3Data
 {
     /// <summary>The Cachet 3 code of a core (2.x) component status: 2.x "unknown" (0, invalid on 3.x) is 5.</summary>
     public static int ToCachet3Status(int code) => code == 0 ? 5 : code;
 
-    /// <summary>The core (2.x) code of a Cachet 3 component status: 1–4 as they are, anything else unknown (0).</summary>
-    public static int FromCachet3Status(int code) => code is >= 1 and <= 4 ? code : 0;
+    /// <summary>The core code of a Cachet 3 component status: 1–4 and 6 (under maintenance) as they are, anything else unknown (0).</summary>
+    public static int FromCachet3Status(int code) => code is (>= 1 and <= 4) or 6 ? code : 0;
 
     /// <summary>A component resource; its status is the baseline (what operators and monitors set).</summary>
     public static CachetComponent Component(JsonNode? node)
