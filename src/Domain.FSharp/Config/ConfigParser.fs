@@ -61,8 +61,10 @@ module ConfigParser =
 
             and! connectivity = optional top "connectivity" (connectivity lookup)
 
-            let ownAt i =
-                List.tryItem i own |> Option.map snd |> Option.defaultValue []
+            // By index into an array: `List.tryItem` in the `mapi` below walked the list for every endpoint.
+            let own = own |> List.map snd |> List.toArray
+
+            let ownAt i = if i < own.Length then own[i] else []
 
             return
                 {
@@ -83,14 +85,15 @@ module ConfigParser =
             |> Option.map (fun c -> namedFiles c config.Cachet.Tls)
             |> Option.defaultValue []
 
-        let sections = endpointSections top
+        let sections = endpointSections top |> List.toArray
 
         let endpoints =
             config.Endpoints
             |> List.mapi (fun i endpoint ->
-                List.tryItem i sections
-                |> Option.map (fun ep -> namedFiles ep endpoint.Request.Tls)
-                |> Option.defaultValue [])
+                if i < sections.Length then
+                    namedFiles sections[i] endpoint.Request.Tls
+                else
+                    [])
             |> List.concat
 
         cachet @ endpoints
