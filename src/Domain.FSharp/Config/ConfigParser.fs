@@ -29,14 +29,12 @@ module ConfigParser =
             Known = ConfigKeyTable.namesFor ConfigSection.Root None
         }
 
-    let private config timeZones lookup environment (top: Section) : Validation<Config, ConfigIssue> =
+    let private config timeZones lookup environment (top: Section) (sections: Section list) : Validation<Config, ConfigIssue> =
         let messages =
             match messagesSection top with
             | Some(node, None) -> fail "messages" node "must be a mapping of message keys to templates"
             | Some(_, Some found) -> messageTemplates lookup (Some found)
             | None -> messageTemplates lookup None
-
-        let sections = endpointSections top
 
         let own =
             sections
@@ -64,8 +62,10 @@ module ConfigParser =
 
             and! connectivity = optional top "connectivity" (connectivity lookup)
 
-            let ownAt i =
-                List.tryItem i own |> Option.map snd |> Option.defaultValue []
+            // By index into an array: `List.tryItem` in the `mapi` below walked the list for every endpoint.
+            let own = own |> List.map snd |> List.toArray
+
+            let ownAt i = if i < own.Length then own[i] else []
 
             return
                 {
@@ -79,21 +79,22 @@ module ConfigParser =
         }
 
     /// The files a valid config names, where they are written (the host reads them at load).
-    let private files (top: Section) (config: Config) =
+    let private files (top: Section) (sections: Section list) (config: Config) =
         let cachet =
             tryFind top "cachet"
             |> Option.bind (section "cachet" (Some ConfigSection.Cachet))
             |> Option.map (fun c -> namedFiles c config.Cachet.Tls)
             |> Option.defaultValue []
 
-        let sections = endpointSections top
+        let sections = sections |> List.toArray
 
         let endpoints =
             config.Endpoints
             |> List.mapi (fun i endpoint ->
-                List.tryItem i sections
-                |> Option.map (fun ep -> namedFiles ep endpoint.Request.Tls)
-                |> Option.defaultValue [])
+                if i < sections.Length then
+                    namedFiles sections[i] endpoint.Request.Tls
+                else
+                    [])
             |> List.concat
 
         cachet @ endpoints
@@ -128,7 +129,9 @@ module ConfigParser =
             | Error issues -> { Parsed = Error issues; Warnings = [] }
             | Ok top ->
                 // The config before the warnings: `lookup` sees the variables in the order the config uses them.
-                let parsed = config timeZones lookup environment top
+                // The endpoint mappings, read once for the checks across endpoints and the files they name.
+                let sections = endpointSections top
+                let parsed = config timeZones lookup environment top sections
                 let warnings = warnings lookup top |> byPosition
 
                 {
@@ -138,7 +141,7 @@ module ConfigParser =
                             {
                                 Config = valid
                                 Warnings = warnings
-                                Files = files top valid
+                                Files = files top sections valid
                             })
                         |> Result.mapError byPosition
                     Warnings = warnings
