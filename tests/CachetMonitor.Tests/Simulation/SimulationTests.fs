@@ -107,7 +107,7 @@ let private describe (line: Line) (result: RunResult) =
 
     $"seed {result.Scenario.Seed} failed:\n{shown}{more}\n  replay: {replayCommand line result.Scenario.Seed}"
 
-/// Every seed of a version's run (CI: 200 against 2.x, 100 against 3.x), a summary line, and the failed seeds.
+/// Every seed of a version's run (CI: 200 against 2.x, 50 against 3.x), a summary line, and the failed seeds.
 let private seededRuns (line: Line) (ci: int option) =
     testCase (caseOf line)
     <| fun () ->
@@ -180,7 +180,7 @@ let tests =
         "simulation"
         [
             seededRuns Two None
-            seededRuns Three (Some 100)
+            seededRuns Three (Some 50)
 
             testCase "a seed replays exactly: the same calls at the same virtual times with the same fates"
             <| fun () ->
