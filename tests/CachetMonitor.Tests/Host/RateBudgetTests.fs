@@ -35,6 +35,11 @@ type private ManualClock(start: DateTimeOffset) =
 
     override _.GetUtcNow() = lock gate (fun () -> now)
 
+    // The budget measures time on the monotonic clock: this one moves with it.
+    override _.GetTimestamp() = lock gate (fun () -> now.UtcTicks)
+
+    override _.TimestampFrequency = TimeSpan.TicksPerSecond
+
     override _.CreateTimer(callback, state, dueTime, _) =
         lock gate (fun () -> timers.Add((now + dueTime, callback, state)))
 

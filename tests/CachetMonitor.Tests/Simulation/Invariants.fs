@@ -36,6 +36,10 @@ type Ending =
         PersonResolvedOurs: Set<int>
         /// Metric points the write loops dropped because too many were waiting (counted, by design).
         DroppedPoints: int64
+        /// Metric points averaged into one because the rate budget held them back (Cachet 3).
+        CoalescedPoints: int64
+        /// Whether Cachet was the 3.x model (its calls differ: see `accounting`).
+        Cachet3: bool
         /// When syncs were told to stop writing (their failed writes are not carried on).
         CallOffs: CallOff list
     }
@@ -177,15 +181,18 @@ module Invariants =
         ]
 
     /// Whether attempt `b` carries on the work of failed attempt `a` (its retry, or for a create the look-up for
-    /// what it may have made, or for a status a newer status of the same component).
-    let private carriesOn (a: Op) (b: Op) =
+    /// what it may have made, or for a status a newer status of the same component). On Cachet 3 that look-up lists
+    /// every unresolved incident (there is no component filter), and a point held back by the rate budget may be
+    /// retried averaged with the metric's later points (at the newest time).
+    let private carriesOn (ending: Ending) (a: Op) (b: Op) =
         match a, b with
         | PutStatus(c, _), PutStatus(d, _) -> c = d
         | PostIncident(c, _, _), PostIncident(d, _, _)
         | PostIncident(c, _, _), GetIncidents d -> c = d
+        | PostIncident _, GetAllIncidents -> ending.Cachet3
         | PostUpdate(_, i), PostUpdate(_, j) -> i = j
         | PostResolve i, PostResolve j -> i = j
-        | PostPoint(m, v, t), PostPoint(n, w, u) -> m = n && v = w && t = u
+        | PostPoint(m, v, t), PostPoint(n, w, u) -> m = n && (v = w && t = u || ending.CoalescedPoints > 0L && u >= t)
         | _ -> false
 
     /// Every write attempt is accounted for: acknowledged, refused for good (400/404: the core hears of it), or failed
@@ -222,7 +229,7 @@ module Invariants =
 
                     while not found && j < attempts.Count do
                         let b = attempts[j]
-                        found <- b.Incarnation = a.Incarnation && carriesOn a.Op b.Op
+                        found <- b.Incarnation = a.Incarnation && carriesOn ending a.Op b.Op
                         j <- j + 1
 
                     let dropped =
@@ -254,4 +261,52 @@ module Invariants =
                     if not found && not dropped && not calledOff then
                         yield $"write {a.Op} failed ({fault}) at {Ticks.render a.Started} and was never carried on"
                 | _ -> ()
+        ]
+
+    /// Cachet 3: the monitor stays within Cachet's limit of `limit` requests a minute. No process makes more than
+    /// `limit` calls in any 60 s of virtual time (its budget's bucket plus a minute's refill is at most that), and
+    /// Cachet's limiter answers 429 only in a process's first minute (`starts`: a restarted process's budget starts
+    /// full while Cachet still counts its predecessor's calls) — never a 429 storm.
+    let rate (limit: int) (starts: IReadOnlyDictionary<int, int64>) (attempts: IReadOnlyList<Attempt>) =
+        let minute = Ticks.ofMinutes 1.0
+
+        [
+            for incarnation, calls in attempts |> Seq.groupBy (fun a -> a.Incarnation) do
+                // Attempts are recorded as they are made: in order of time.
+                let calls = Array.ofSeq calls
+                let mutable first = 0
+                let mutable most = 0
+                let mutable from = 0L
+
+                for last in 0 .. calls.Length - 1 do
+                    while calls[last].Started - calls[first].Started >= minute do
+                        first <- first + 1
+
+                    if last - first + 1 > most then
+                        most <- last - first + 1
+                        from <- calls[first].Started
+
+                if most > limit then
+                    yield
+                        $"process {incarnation} made {most} Cachet calls in the minute from {Ticks.render from}, over Cachet 3's limit of {limit}"
+
+            let late =
+                attempts
+                |> Seq.filter (fun a ->
+                    match a.Fate with
+                    | Some(FailedWith(OverLimit _, _)) ->
+                        let started =
+                            match starts.TryGetValue a.Incarnation with
+                            | true, t -> t
+                            | _ -> 0L
+
+                        a.Started >= started + minute
+                    | _ -> false)
+                |> List.ofSeq
+
+            match late with
+            | first :: _ ->
+                yield
+                    $"Cachet 3's limiter answered 429 to {late.Length} call(s) after a process's first minute, the first at {Ticks.render first.Started} (process {first.Incarnation})"
+            | [] -> ()
         ]

@@ -15,6 +15,8 @@ type ModelIncident =
     {
         Id: int
         ComponentId: int
+        /// The status the incident gives its component (Cachet 3's impact; on 2.x the status it set with it).
+        Impact: int
         Name: string
         mutable Status: int
         mutable Message: string
@@ -47,6 +49,8 @@ type Fault =
     | BadRequest
     /// HTTP 401: the token was revoked; writes wait and retry until the config gives a valid one.
     | Unauthorized
+    /// HTTP 429 from Cachet 3's own rate limiter (its limit a minute reached), with Retry-After: nothing happened.
+    | OverLimit of TimeSpan
 
 /// How often each fault strikes a call while faults are switched on (probabilities per call, summing to at most 1).
 type FaultRates =
@@ -106,7 +110,11 @@ type Attempt =
 /// Every call takes virtual time; while faults are on, the seeded `random` picks a fault per call. A
 /// write's effect is work of the world (it lands even if the caller's process dies meanwhile), its answer work of
 /// the caller's process. Every call is recorded with its fate.
-type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricIds: int list, listsAll: bool) =
+/// With `cachet3`, the world follows Cachet 3 (reference/cachet-3-api.md) where it differs: a person's incident
+/// attaches an impact and leaves the component's own status alone, and people may set statuses 5 (unknown) and 6
+/// (under maintenance); the 3.x wire (ModelCachet3.fs) speaks its HTTP API over this state, through `CallAs`.
+type ModelCachet
+    (loop: SimLoop, random: Random, componentIds: int list, metricIds: int list, listsAll: bool, cachet3: bool) =
     let simThread = Environment.CurrentManagedThreadId
     let statuses = Dictionary<int, int>()
     let metrics = HashSet<int>(metricIds)
@@ -132,7 +140,8 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
     let exceptionOf fault : exn =
         match fault with
         | ServerError -> CachetApiException(CachetApiErrorKind.ServerError, "Cachet failed with HTTP 500 (model)", 500)
-        | RateLimited wait ->
+        | RateLimited wait
+        | OverLimit wait ->
             CachetApiException(
                 CachetApiErrorKind.RateLimited,
                 "Cachet is rate limiting requests (model)",
@@ -194,7 +203,7 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                 $"{Ticks.render loop.Now}: the monitor {what} the person's incident #{incident.Id} on component {incident.ComponentId}"
 
     /// A new incident, open (status 1, Investigating); its id.
-    let opened componentId name message visible tag author =
+    let opened componentId impact name message visible tag author =
         let id = nextIncident
         nextIncident <- id + 1
 
@@ -202,6 +211,7 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
             {
                 Id = id
                 ComponentId = componentId
+                Impact = impact
                 Name = name
                 Status = 1
                 Message = message
@@ -271,8 +281,41 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                             | PostIncident _ when u < edge + r.BadRequest -> Some BadRequest
                             | _ -> None
 
+    /// A 2.x call's fate and answer: the effect's result, or the fault as the live 2.x client throws it.
+    member private _.Thrown<'T>(fault: Fault option, result: Result<'T, exn> option) : Fate * Result<'T, exn> =
+        match fault, result with
+        | None, Some(Ok value) -> Acknowledged, Ok value
+        | None, Some(Error e) -> Refused e.Message, Error e
+        | Some BadRequest, _ ->
+            let refusal = exceptionOf BadRequest
+            Refused refusal.Message, Error refusal
+        | Some fault, _ -> FailedWith(fault, result.IsSome), Error(exceptionOf fault)
+        | None, None -> failwith "an answer without its effect"
+
     /// One call: `effect` runs when the call takes effect (a read's snapshot, a write's change) and gives the answer.
     member private this.Call<'T>(op: Op, effect: unit -> Result<'T, exn>) : Task<'T> =
+        this.Answer(op, effect, (fun fault result -> this.Thrown(fault, result)), None)
+
+    /// One call made with `token` (3.x: the wire's), answered by `answering` from the fault drawn (or `preempted`,
+    /// Cachet 3's limiter) and the effect's result.
+    member internal this.CallAs<'T>
+        (
+            token: string,
+            op: Op,
+            effect: unit -> Result<'T, exn>,
+            answering: Fault option -> Result<'T, exn> option -> Fate * Result<'T, exn>,
+            preempted: Fault option
+        ) : Task<'T> =
+        caller <- token
+        this.Answer(op, effect, answering, preempted)
+
+    member private this.Answer<'T>
+        (
+            op: Op,
+            effect: unit -> Result<'T, exn>,
+            answering: Fault option -> Result<'T, exn> option -> Fate * Result<'T, exn>,
+            preempted: Fault option
+        ) : Task<'T> =
         if Environment.CurrentManagedThreadId <> simThread then
             violations.Add
                 $"{Ticks.render loop.Now}: {op} called from thread {Environment.CurrentManagedThreadId}, not the simulation's"
@@ -293,10 +336,9 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
         let authorized = caller = this.Token
 
         let fault =
-            if op.IsWrite && not authorized then
-                Some Unauthorized
-            else
-                drawFault op this.Faults
+            if preempted.IsSome then preempted
+            elif op.IsWrite && not authorized then Some Unauthorized
+            else drawFault op this.Faults
 
         let effect () =
             guest <- not authorized
@@ -316,6 +358,7 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                      None)
             | Some ServerError
             | Some(RateLimited _)
+            | Some(OverLimit _)
             | Some BadRequest
             | Some Unauthorized -> start + latency, None
             | Some LostAnswer
@@ -348,21 +391,12 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
             answerAt,
             loop.Incarnation,
             fun () ->
-                match fault, result.Value with
-                | None, Some(Ok value) ->
-                    attempt.Fate <- Some Acknowledged
-                    answer.SetResult value
-                | None, Some(Error e) ->
-                    attempt.Fate <- Some(Refused e.Message)
-                    answer.SetException e
-                | Some BadRequest, _ ->
-                    let refusal = exceptionOf BadRequest
-                    attempt.Fate <- Some(Refused refusal.Message)
-                    answer.SetException refusal
-                | Some fault, _ ->
-                    attempt.Fate <- Some(FailedWith(fault, result.Value.IsSome))
-                    answer.SetException(exceptionOf fault)
-                | None, None -> failwith "an answer without its effect"
+                let fate, outcome = answering fault result.Value
+                attempt.Fate <- Some fate
+
+                match outcome with
+                | Ok value -> answer.SetResult value
+                | Error e -> answer.SetException e
         )
         |> ignore
 
@@ -460,16 +494,22 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
     member _.ProcessStarted() = incarnationStarted <- loop.Now
 
     /// A person opens an incident on a component in the dashboard, setting the component's status with it.
+    /// On Cachet 3 the incident attaches `componentStatus` as its impact; the component's own status stays.
     member _.PersonOpens(componentId: int, componentStatus: int, name: string) =
-        let id = opened componentId name "A person is looking into it" true None ByPerson
+        let id =
+            opened componentId componentStatus name "A person is looking into it" true None ByPerson
+
         people.Add incidents[id]
-        statuses[componentId] <- componentStatus
+
+        if not cachet3 then
+            statuses[componentId] <- componentStatus
+
         id
 
     /// An incident of ours an earlier process (or version) left unresolved on the component, tagged as ours.
     member _.Leftover(componentId: int, name: string) =
         let id =
-            opened componentId name "Left by an earlier process" true (Some(string componentId)) (ByMonitor 0)
+            opened componentId 4 name "Left by an earlier process" true (Some(string componentId)) (ByMonitor 0)
 
         incidents[id] <- { incidents[id] with Landed = -1L }
 
@@ -480,7 +520,50 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
         | _ -> ()
 
     /// A person sets a component's status.
-    member _.PersonSetsStatus(componentId: int, status: int) = statuses[componentId] <- status
+    /// On Cachet 3, "unknown" is 5, and a person may also put the component under maintenance (6).
+    member _.PersonSetsStatus(componentId: int, status: int) =
+        statuses[componentId] <-
+            if cachet3 && status = 0 then
+                (if random.Next 2 = 0 then 5 else 6)
+            else
+                status
+
+    // What the Cachet 3 wire (ModelCachet3.fs) reads and changes: the same world, spoken to over HTTP.
+
+    member internal _.Statuses = statuses
+
+    member internal _.HasMetric(metricId: int) = metrics.Contains metricId
+
+    member internal _.FindIncident(incidentId: int) =
+        match incidents.TryGetValue incidentId with
+        | true, incident -> Some incident
+        | _ -> None
+
+    /// A create taking effect: a new incident of the process `incarnation` (the one that made the call).
+    member internal _.Open(componentId, impact, name, message, visible, tag, incarnation) =
+        let id = opened componentId impact name message visible tag (ByMonitor incarnation)
+        checkDuplicates componentId
+        id
+
+    /// An incident update taking effect: the incident's status follows it (an update of 4 resolves it).
+    member internal _.Update(incident: ModelIncident, status: int, message: string) =
+        touch incident (if status = 4 then "resolved" else "updated")
+        setStatus incident status
+        incident.Message <- message
+        checkDuplicates incident.ComponentId
+
+    member internal _.AddPoint(metricId: int, value: float, unixSeconds: int64) =
+        points.Add((metricId, value, unixSeconds))
+
+    member internal _.Violation(text: string) =
+        violations.Add $"{Ticks.render loop.Now}: {text}"
+
+    /// Unresolved incidents as the call taking effect may see them (a guest: public ones only), newest first.
+    member internal _.Unresolved() =
+        incidents.Values
+        |> Seq.filter (fun i -> i.IsOpen && (i.Visible || not guest))
+        |> Seq.sortByDescending (fun i -> i.Id)
+        |> List.ofSeq
 
     interface ICachetApi with
         member this.GetComponentAsync(typed: ComponentId, _) =
@@ -559,7 +642,8 @@ type ModelCachet(loop: SimLoop, random: Random, componentIds: int list, metricId
                     if String.IsNullOrWhiteSpace name || componentStatus < 0 || componentStatus > 4 then
                         Error(exceptionOf BadRequest)
                     else
-                        let id = opened componentId name message visible tag (ByMonitor caller)
+                        let id =
+                            opened componentId componentStatus name message visible tag (ByMonitor caller)
 
                         if statuses.ContainsKey componentId then
                             statuses[componentId] <- componentStatus

@@ -2,6 +2,7 @@ namespace CachetMonitor.Tests.Simulation
 
 open System
 open System.Collections.Generic
+open System.Net.Http
 open System.Threading
 open System.Threading.Tasks
 open Microsoft.Extensions.Hosting
@@ -27,6 +28,10 @@ type RunResult =
         LateDuplicates: int
         /// Incidents of ours a killed process left on components no longer monitored for incidents (a known limit).
         Orphans: int
+        /// Requests Cachet 3's limiter answered 429 (allowed only in a restarted process's first minute).
+        Throttled: int
+        /// Metric points averaged into one because the rate budget held them back (Cachet 3).
+        Coalesced: int64
         /// A fingerprint of every call (its time, process, arguments and fate) and of Cachet's final state.
         Digest: string
         /// The world's events and every call, when asked for (replaying one seed).
@@ -94,6 +99,7 @@ module Runner =
                 | LostAnswer -> "answer lost"
                 | BadRequest -> "400"
                 | Unauthorized -> "401"
+                | OverLimit wait -> $"429 from Cachet 3's limiter, retry after {wait.TotalSeconds} s"
 
             if effect then $"{what} (took effect)" else what
 
@@ -114,14 +120,104 @@ module Runner =
             m.Policy.Actions.Contains CreateIncident
             && (Map.tryFind m.Name state.Members |> Option.exists (fun s -> s.Down.IsSome)))
 
-    /// Runs `scenario` to its end, then lets the writes drain and checks every invariant.
-    let run (scenario: Scenario) (mutant: Mutant) (traced: bool) : RunResult =
+    /// The real Cachet 3 client over the wire, with the token in `token` (read at each call: a reload may change it,
+    /// and gets a client of its own, as ConfigReloader switches clients). Tells the wire the visibility the core
+    /// decided for each create.
+    let private cachet3Api (wire: Cachet3Wire) (http: HttpClient) (clock: TimeProvider) (token: string ref) =
+        let clients = Dictionary<string, Cachet3Client>()
+
+        let current () : ICachetApi =
+            match clients.TryGetValue token.Value with
+            | true, client -> client
+            | _ ->
+                let client = Cachet3Client(http, "http://cachet.sim/api", token.Value, clock)
+                clients[token.Value] <- client
+                client
+
+        { new ICachetApi with
+            member _.IncidentsSetComponentStatus = current().IncidentsSetComponentStatus
+            member _.DropsPointsWithinThreshold = current().DropsPointsWithinThreshold
+            member _.GetComponentAsync(id, ct) = current().GetComponentAsync(id, ct)
+            member _.ListComponentsAsync(ct) = current().ListComponentsAsync(ct)
+            member _.GetMetricAsync(id, ct) = current().GetMetricAsync(id, ct)
+
+            member _.FindOpenIncidentAsync(componentId, ct) =
+                current().FindOpenIncidentAsync(componentId, ct)
+
+            member _.ListUnresolvedIncidentsAsync(componentId, ct) =
+                current().ListUnresolvedIncidentsAsync(componentId, ct)
+
+            member _.ListAllUnresolvedIncidentsAsync(ct) =
+                current().ListAllUnresolvedIncidentsAsync(ct)
+
+            member _.SetComponentStatusAsync(componentId, status, ct) =
+                current().SetComponentStatusAsync(componentId, status, ct)
+
+            member _.CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct) =
+                wire.Intent <- Some visible
+                current().CreateIncidentAsync(name, message, componentId, componentStatus, visible, ct)
+
+            member _.CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, ct) =
+                wire.Intent <- Some visible
+                current().CreateIncidentAsync(name, message, componentId, componentStatus, visible, tag, ct)
+
+            member _.UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct) =
+                current().UpdateIncidentAsync(incidentId, name, message, componentId, componentStatus, visible, ct)
+
+            member _.ResolveIncidentAsync(incidentId, message, visible, ct) =
+                current().ResolveIncidentAsync(incidentId, message, visible, ct)
+
+            member _.PushMetricPointAsync(metricId, value, unixSeconds, ct) =
+                current().PushMetricPointAsync(metricId, value, unixSeconds, ct)
+        }
+
+    /// Runs `scenario` against `version`'s Cachet to its end, then lets the writes drain and checks every invariant.
+    /// Against Cachet 3 the monitor's real `Cachet3Client` talks HTTP to the model (`Cachet3Wire`) and every process
+    /// writes through a rate budget, as the host does once it has detected Cachet 3.
+    let runOn (version: CachetVersion) (scenario: Scenario) (mutant: Mutant) (traced: bool) : RunResult =
         let loop = SimLoop()
         let clock = VirtualClock(loop, epoch)
         let stream k = Random(scenario.Seed * 7919 + k)
 
         let model =
-            ModelCachet(loop, stream 1, scenario.ComponentIds, scenario.MetricIds, scenario.ListsAll)
+            ModelCachet(
+                loop,
+                stream 1,
+                scenario.ComponentIds,
+                scenario.MetricIds,
+                scenario.ListsAll,
+                (version <> Cachet2)
+            )
+
+        let wire =
+            match version with
+            | Cachet3(limit, _) -> Some(new Cachet3Wire(loop, model, limit))
+            | Cachet2 -> None
+
+        // Never a timer of its own (no time-out): the model answers a time-out after 30 s of virtual time.
+        let http =
+            wire
+            |> Option.map (fun w -> new HttpClient(Mutants.wire mutant w, false, Timeout = Timeout.InfiniteTimeSpan))
+
+        // The rate budget's waits: a timer of the loop, and a cancellation that completes the wait at once (inline).
+        let delay (wait: TimeSpan) (ct: CancellationToken) : Task =
+            let waited = TaskCompletionSource()
+
+            let timer =
+                clock.CreateTimer((fun _ -> waited.TrySetResult() |> ignore), null, wait, Timeout.InfiniteTimeSpan)
+
+            let registration = ct.Register(fun () -> waited.TrySetCanceled ct |> ignore)
+
+            task {
+                try
+                    do! waited.Task
+                finally
+                    timer.Dispose()
+                    registration.Dispose()
+            }
+
+        // When each process started (Cachet 3's limiter may still count its predecessor's calls for a minute).
+        let starts = Dictionary<int, int64>()
 
         let checks = stream 2
         let jitter = stream 3
@@ -273,9 +369,24 @@ module Runner =
         let startProcess () =
             let number = loop.Incarnation
             model.ProcessStarted()
-            let gate = new CachetWriteGate(options)
+            starts[number] <- loop.Now
+
+            let gate =
+                match version with
+                | Cachet3(_, perMinute) when mutant <> IgnoresBudget ->
+                    let budget = CachetRateBudget(perMinute, clock, Func<_, _, _>(delay))
+                    budget.Activate()
+                    new CachetWriteGate(options, budget)
+                | _ -> new CachetWriteGate(options)
+
             let token = ref configToken
-            let api = Mutants.wrap mutant (model.Client token)
+
+            let client =
+                match wire, http with
+                | Some wire, Some http -> cachet3Api wire http clock token
+                | _ -> model.Client token
+
+            let api = Mutants.wrap mutant client
             let created = ResizeArray<ComponentSync>()
 
             for plan in plansOf config do
@@ -592,6 +703,8 @@ module Runner =
                 Created = List.ofSeq proc.Created
                 PersonResolvedOurs = Set.ofSeq personResolvedOurs
                 DroppedPoints = counters.DroppedMetricPoints
+                CoalescedPoints = counters.CoalescedMetricPoints
+                Cachet3 = wire.IsSome
                 CallOffs = List.ofSeq callOffs
             }
 
@@ -627,6 +740,9 @@ module Runner =
                 @ Invariants.accounting ending
                 @ Invariants.status ending
                 @ Invariants.incidents ending
+                @ (match version with
+                   | Cachet3(limit, _) -> Invariants.rate limit starts model.Attempts
+                   | Cachet2 -> [])
             Steps = loop.Steps
             Calls = model.Attempts.Count
             FailedCalls =
@@ -640,6 +756,8 @@ module Runner =
             Reloads = reloads
             LateDuplicates = model.LateDuplicates
             Orphans = Invariants.orphans ending
+            Throttled = wire |> Option.map (fun w -> w.Throttled) |> Option.defaultValue 0
+            Coalesced = counters.CoalescedMetricPoints
             Digest = digestOf (calls @ final @ statuses)
             Trace =
                 if traced then
@@ -652,3 +770,6 @@ module Runner =
                 else
                     []
         }
+
+    /// Runs `scenario` against the model of Cachet 2.4.
+    let run (scenario: Scenario) (mutant: Mutant) (traced: bool) : RunResult = runOn Cachet2 scenario mutant traced

@@ -6,14 +6,18 @@ namespace CachetMonitor.Host.Cachet.Api;
 /// 60-second span sees more than 1.25 × <c>perMinute</c> calls (300 for the default 240). Every call takes a token; a
 /// metric point may not take one of the last quarter of the bucket (the reserve), so incident and status writes and
 /// reads never wait behind points. Inactive (no limit) until <see cref="Activate"/>: Cachet 2.x has no limit.
+/// <paramref name="delay"/> (how a wait is made, by default <c>Task.Delay</c> on <paramref name="time"/>) is a seam for
+/// the deterministic simulation: a cancelled <c>Task.Delay</c> resumes its awaiter on the thread pool.
 /// </summary>
-public sealed class CachetRateBudget(int perMinute, TimeProvider time)
+public sealed class CachetRateBudget(int perMinute, TimeProvider time, Func<TimeSpan, CancellationToken, Task>? delay = null)
 {
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay = delay ?? ((wait, ct) => Task.Delay(wait, time, ct));
     private readonly object _lock = new();
     private readonly double _capacity = Math.Max(2, perMinute / 4);
     private readonly double _reserve = Math.Max(1, perMinute / 16);
     private double _tokens = Math.Max(2, perMinute / 4);
-    private DateTimeOffset _refilled = time.GetUtcNow();
+    // Monotonic: a wall clock stepped back would stop the refill (every Cachet call waiting) until it caught up.
+    private long _refilled = time.GetTimestamp();
     private volatile bool _active;
 
     /// <summary>Calls per minute at most.</summary>
@@ -61,16 +65,17 @@ public sealed class CachetRateBudget(int perMinute, TimeProvider time)
                     _tokens -= 1;
                     return;
                 }
-                wait = TimeSpan.FromSeconds((floor + 1 - _tokens) * 60.0 / perMinute);
+                // Whole milliseconds, at least one: a wait that rounds to nothing would spin while the clock stands still.
+                wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((floor + 1 - _tokens) * 60_000.0 / perMinute)));
             }
-            await Task.Delay(wait, time, ct).ConfigureAwait(false);
+            await _delay(wait, ct).ConfigureAwait(false);
         }
     }
 
     private void Refill()
     {
-        var now = time.GetUtcNow();
-        var elapsed = (now - _refilled).TotalSeconds;
+        var now = time.GetTimestamp();
+        var elapsed = time.GetElapsedTime(_refilled, now).TotalSeconds;
         if (elapsed > 0)
         {
             _tokens = Math.Min(_capacity, _tokens + (elapsed * perMinute / 60.0));
