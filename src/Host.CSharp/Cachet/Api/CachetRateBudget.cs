@@ -19,6 +19,7 @@ public sealed class CachetRateBudget(int perMinute, TimeProvider time, Func<Time
     // Monotonic: a wall clock stepped back would stop the refill (every Cachet call waiting) until it caught up.
     private long _refilled = time.GetTimestamp();
     private volatile bool _active;
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Calls per minute at most.</summary>
     public int PerMinute => perMinute;
@@ -65,8 +66,12 @@ public sealed class CachetRateBudget(int perMinute, TimeProvider time, Func<Time
                     _tokens -= 1;
                     return;
                 }
-                // Whole milliseconds, at least one: a wait that rounds to nothing would spin while the clock stands still.
-                wait = TimeSpan.FromMilliseconds(Math.Max(1, Math.Ceiling((floor + 1 - _tokens) * 60_000.0 / perMinute)));
+                // At least a millisecond: a wait that rounds to nothing would spin while the clock stands still.
+                wait = TimeSpan.FromSeconds((floor + 1 - _tokens) * 60.0 / perMinute);
+                if (wait < MinimumWait)
+                {
+                    wait = MinimumWait;
+                }
             }
             await _delay(wait, ct).ConfigureAwait(false);
         }
