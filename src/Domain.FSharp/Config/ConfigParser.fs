@@ -29,7 +29,13 @@ module ConfigParser =
             Known = ConfigKeyTable.namesFor ConfigSection.Root None
         }
 
-    let private config timeZones lookup environment (top: Section) (sections: Section list) : Validation<Config, ConfigIssue> =
+    let private config
+        timeZones
+        lookup
+        environment
+        (top: Section)
+        (sections: Section list)
+        : Validation<Config, ConfigIssue> =
         let messages =
             match messagesSection top with
             | Some(node, None) -> fail "messages" node "must be a mapping of message keys to templates"
