@@ -49,13 +49,18 @@ module internal MaintenanceReader =
             else
                 Ok(TimeSpan.FromSeconds seconds)
 
-    /// A time zone by its IANA name, as the caller's zone lookup knows it (the host gives the system's).
+    /// A time zone by its IANA name, as the caller's zone lookup knows it (the host gives the system's). UTC, the
+    /// default, needs no lookup: a caller's lookup without it must not refuse every window that names no zone.
     let timeZone (timeZones: string -> TimeZoneInfo option) (value: Scalar) =
-        match timeZones (value.Text.Trim()) with
-        | Some zone -> Ok zone
-        | None ->
-            Error
-                $"{shown value} is not a time zone this machine knows (write an IANA name such as Europe/Berlin, or UTC)"
+        match value.Text.Trim() with
+        | "UTC"
+        | "Etc/UTC" -> Ok TimeZoneInfo.Utc
+        | name ->
+            match timeZones name with
+            | Some zone -> Ok zone
+            | None ->
+                Error
+                    $"{shown value} is not a time zone this machine knows (write an IANA name such as Europe/Berlin, or UTC)"
 
     let private offsetPattern =
         Regex(@"(Z|z|[+-]\d{2}(:?\d{2})?)$", RegexOptions.CultureInvariant)

@@ -111,8 +111,13 @@ let tests =
                     | other -> failtest $"one cron window expected: {other}"
                 | Error errors -> failtest (errors |> List.map ConfigIssue.render |> String.concat "\n")
 
-                // The machine knows UTC; this lookup does not, so the config is refused.
-                Expect.isError ((ConfigParser.read fake (fun _ -> None) (fun _ -> None) (window "UTC")).Parsed) "UTC"
+                // The machine knows Europe/Berlin; this lookup does not, so the config is refused.
+                Expect.isError
+                    ((ConfigParser.read fake (fun _ -> None) (fun _ -> None) (window "Europe/Berlin")).Parsed)
+                    "a zone only the machine knows"
+
+                // UTC (the default) needs no lookup.
+                Expect.isOk ((ConfigParser.read fake (fun _ -> None) (fun _ -> None) (window "UTC")).Parsed) "UTC"
             }
             test "a cron that is not 5 fields is an error at its line" {
                 expectError
