@@ -249,32 +249,53 @@ let private spread =
             Expect.equal (target.Hits paths[0]) 1 "the first endpoint waits a whole period"
         })
 
+/// Runs endpoints (paths named `prefix`1..n) on the system clock and counts, over `ms` milliseconds once each has
+/// been checked, the loop's sleeps and the checks made: (sleeps, checks, elapsed ms).
+let private sleepsAndChecks (prefix: string) count frequency (ms: int) =
+    task {
+        let! (target: TargetServer) = TargetServer.StartAsync()
+        use _ = target
+
+        let endpoints =
+            [ for i in 1..count -> pacedEndpoint target $"/{prefix}{i}" frequency 2.0 ]
+
+        let! (running: Running) = startOn TimeProvider.System endpoints
+        use _ = running
+        do! waitFor "every endpoint has been checked once" (fun () -> running.Statistics.Checks >= int64 count)
+        let clock = Stopwatch.StartNew()
+        let waitsBefore = running.Statistics.Waits
+        let checksBefore = running.Statistics.Checks
+        do! Task.Delay ms
+        let elapsedMs = clock.Elapsed.TotalMilliseconds
+        let waits = running.Statistics.Waits - waitsBefore
+        let checks = running.Statistics.Checks - checksBefore
+        do! running.Stop()
+        return waits, checks, elapsedMs
+    }
+
 let private noSpinning =
     test "with slots under a millisecond apart the loop sleeps between them instead of spinning" (fun () ->
         task {
-            let! (target: TargetServer) = TargetServer.StartAsync()
-            use _ = target
             // 25 endpoints every 20 ms: a slot comes due every 0.8 ms, shorter than a timer tick. A loop that
             // asked for such short delays would get them back at once and spin (it did: a fifth of the CPU at
             // 10,000 endpoints went on reading the clock).
-            let endpoints = [ for i in 1..25 -> pacedEndpoint target $"/fast{i}" 0.02 2.0 ]
-
-            let! (running: Running) = startOn TimeProvider.System endpoints
-            use _ = running
-            let clock = Stopwatch.StartNew()
-            let waitsBefore = running.Statistics.Waits
-            let checksBefore = running.Statistics.Checks
-            do! Task.Delay 1000
-            let elapsedMs = clock.Elapsed.TotalMilliseconds
-            let waits = running.Statistics.Waits - waitsBefore
-            do! running.Stop()
-
-            Expect.isGreaterThan (running.Statistics.Checks - checksBefore) 100L "the endpoints were being checked"
+            let! waits, checks, elapsedMs = sleepsAndChecks "fast" 25 0.02 1000
+            Expect.isGreaterThan checks 100L "the endpoints were being checked"
             // At most one sleep per minimum wait, with slack for the stopwatch's edges.
             Expect.isLessThanOrEqual
                 (float waits)
                 (elapsedMs / CheckScheduler.MinimumWait.TotalMilliseconds + 10.0)
                 $"{waits} sleeps in {elapsedMs:F0} ms"
+        })
+
+let private batchedWakeUps =
+    test "slots due within the dispatch window share one wake-up: fewer sleeps than checks" (fun () ->
+        task {
+            // 100 endpoints every 0.5 s: a slot every 5 ms. One wake-up per slot (a timer and a pool hand-off per
+            // check) was most of the CPU per check at this rate; the 20 ms window dispatches about five together.
+            let! waits, checks, _ = sleepsAndChecks "batched" 100 0.5 1500
+            Expect.isGreaterThan checks 150L "the endpoints were being checked"
+            Expect.isLessThanOrEqual (waits * 2L) checks $"{waits} sleeps for {checks} checks"
         })
 
 /// A clock whose timers and monotonic timestamps are a fake clock's, and whose wall time can be stepped on its
@@ -493,6 +514,7 @@ let tests =
                 fixedRate
                 spread
                 noSpinning
+                batchedWakeUps
                 skippedSlots
                 wallClockSteps
                 heartbeatOnMonotonicClock
