@@ -26,16 +26,11 @@ type MonitorCore =
         : ConfigParseResult =
         ConfigParseResult(HostInterop.ParseConfig(yaml, environment, timeZones))
 
-    /// Parses and validates config text as <c>ParseConfig(yaml, environment, timeZones)</c> does, with the
-    /// machine's time zones (<c>TimeZoneInfo.TryFindSystemTimeZoneById</c>) for a window's <c>timezone</c>: the
-    /// facade, like a host, may read them; the core's own functions take the lookup.
+    /// Parses and validates config text as <c>ParseConfig(yaml, environment, timeZones)</c> does, with no time-zone
+    /// lookup: a maintenance window's <c>timezone</c> may only be UTC (the default, which needs none). The core does
+    /// no I/O, so it never reads the machine's zone data itself; pass a lookup for named zones.
     static member ParseConfig(yaml: string, environment: Func<string, string | null>) : ConfigParseResult =
-        let system (name: string) : TimeZoneInfo | null =
-            match TimeZoneInfo.TryFindSystemTimeZoneById name with
-            | true, zone -> zone
-            | _ -> null
-
-        MonitorCore.ParseConfig(yaml, environment, Func<string, TimeZoneInfo | null>(system))
+        MonitorCore.ParseConfig(yaml, environment, Func<string, TimeZoneInfo | null>(fun _ -> null))
 
     /// Judges one observation against the endpoint's expectations and its <c>on_timeout</c> and
     /// <c>on_unreachable</c> severities.

@@ -229,6 +229,35 @@ let tests =
                 Expect.stringContains lines.Head "endpoints[0].expectation[0].status_range (line 12" "path and line"
             }
 
+            test "the facade reads no zone data: a named timezone needs the caller's lookup, UTC needs none" {
+                let withWindow zone =
+                    exampleConfig
+                    + $"maintenance:\n  - name: nightly\n    cron: \"0 2 * * *\"\n    duration: 30m\n    timezone: {zone}\n"
+
+                let noEnvironment = Func<string, string | null>(fun _ -> null)
+
+                let berlin =
+                    Func<string, TimeZoneInfo | null>(fun name ->
+                        if name = "Europe/Berlin" then
+                            TimeZoneInfo.CreateCustomTimeZone("Europe/Berlin", TimeSpan.FromHours 1.0, name, name)
+                        else
+                            null)
+
+                let without = MonitorCore.ParseConfig(withWindow "Europe/Berlin", noEnvironment)
+                Expect.isFalse without.IsValid "without a lookup a named zone is unknown"
+
+                Expect.stringContains
+                    (string without.Errors[0])
+                    "maintenance[0].timezone (line 20"
+                    "the error names the key and line"
+
+                Expect.isTrue
+                    (MonitorCore.ParseConfig(withWindow "Europe/Berlin", noEnvironment, berlin).IsValid)
+                    "the caller's lookup finds it"
+
+                Expect.isTrue (MonitorCore.ParseConfig(withWindow "UTC", noEnvironment).IsValid) "UTC needs no lookup"
+            }
+
             test "nothing reachable from the C# namespace holds an FSharp.Core type, a core type or an Item field" {
                 let walked, leaks = reachable (csharpRoots ())
 
