@@ -94,7 +94,7 @@ def analyze(log, count, frequency, start_ms, t0_ms, t1_ms, cpu0, cpu1, ticks, hw
                 continue
             ts = float(parts[0])
             endpoint = parts[1]
-            if endpoint not in first:
+            if endpoint not in first and ts >= start:
                 first[endpoint] = ts
             if t0 <= ts < t1:
                 per[endpoint].append(ts)

@@ -161,8 +161,9 @@ measure() {
   log "[$label] steady state: $ENDPOINTS endpoints every ${FREQUENCY}s, ${WARMUP}s warm-up + ${DURATION}s measured (load $(load))"
   start_fake "$ENDPOINTS" "main-$label"
   python3 "$BENCH/bench.py" config "$WORK/main.yml" "$ENDPOINTS" "$PORT" "$FREQUENCY" "$API_URL" UPDATE_STATUS
-  : >"$WORK/nginx/access.log"
+  # Flushed first, then emptied: nothing from before this run (nginx's own start-up check) stays in the log.
   nginx_flush
+  : >"$WORK/nginx/access.log"
   start_monitor "$WORK/main.yml" "$WORK/monitor-main-$label.log" "$command"
   sleep "$WARMUP"
   kill -0 "$MON_PID" 2>/dev/null || { cat "$WORK/monitor-main-$label.log" >&2; exit 1; }
