@@ -4,7 +4,11 @@
 Standard library only. Every subcommand prints its result on stdout.
 """
 import json
+import os
+import socket
+import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections import defaultdict
@@ -235,6 +239,36 @@ def compare(first_prefix, second_prefix):
         print(f"RATIO {label}: first {a:.4g}, second {b:.4g}, second/first {ratio:.2f}")
 
 
+def first_check(monitor, runs):
+    """Process start to first check, `runs` times: a one-endpoint config (`run --dry-run`) whose target is a
+    listener of this script's; the time is from just before the process is spawned to the accepted connection."""
+    times = []
+    with tempfile.TemporaryDirectory() as work:
+        for _ in range(runs):
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(16)
+            port = listener.getsockname()[1]
+            config = os.path.join(work, "one.yml")
+            monitor_config(config, 1, port, "60", "http://127.0.0.1:1/api/v1", "UPDATE_STATUS")
+            listener.settimeout(30)
+            start = time.time()
+            process = subprocess.Popen(
+                [monitor, "run", "--dry-run", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                env={**os.environ, "BENCH_CACHET_TOKEN": "x"})
+            try:
+                connection, _ = listener.accept()
+                times.append(time.time() - start)
+                connection.close()
+            finally:
+                process.terminate()
+                process.wait()
+                listener.close()
+    times.sort()
+    print(f"FIRST-CHECK process start to first check over {runs} runs: min {1000 * times[0]:.1f} ms, "
+          f"median {1000 * times[len(times) // 2]:.1f} ms, max {1000 * times[-1]:.1f} ms")
+
+
 def main(argv):
     command, args = argv[1], argv[2:]
     if command == "config":
@@ -251,6 +285,8 @@ def main(argv):
         burst_check(args[0], int(args[1]))
     elif command == "compare":
         compare(args[0], args[1])
+    elif command == "first-check":
+        first_check(args[0], int(args[1]))
     else:
         sys.exit(f"unknown command {command}")
 
