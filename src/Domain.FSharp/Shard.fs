@@ -81,10 +81,15 @@ module Shard =
 type ShardParseResult internal (parsed: Result<Shard, string>) =
     member _.IsValid = Result.isOk parsed
 
-    member _.Shard: Shard =
+    member _.TryGetShard
+        ([<System.Runtime.InteropServices.Out; System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)>] shard:
+            byref<Shard>)
+        : bool =
         match parsed with
-        | Ok shard -> shard
-        | Error _ -> invalidOp "Not a shard; read Error instead."
+        | Ok parsed ->
+            shard <- parsed
+            true
+        | Error _ -> false
 
     member _.Error: string =
         match parsed with

@@ -63,5 +63,7 @@ type ShardParseResult =
     /// True when a shard was parsed.
     member IsValid: bool
 
-    /// The shard; throws when <see cref="IsValid"/> is false.
-    member Shard: Shard
+    /// The shard, when the text named one: <c>if (parsed.TryGetShard(out var shard)) …</c>.
+    member TryGetShard:
+        [<System.Runtime.InteropServices.Out; System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)>] shard: byref<Shard> ->
+            bool

@@ -183,12 +183,12 @@ public static class CommandLineSyntax
     private static CachetMonitor.Domain.Shard? ParseShard(ArgumentResult result)
     {
         var parsed = CachetMonitor.Domain.HostInterop.ParseShard(Single(result));
-        if (!parsed.IsValid)
+        if (!parsed.TryGetShard(out var shard))
         {
             result.AddError($"--shard: {parsed.Error}");
             return null;
         }
-        return parsed.Shard;
+        return shard;
     }
 
     private static int? ParseShardCount(ArgumentResult result)

@@ -22,12 +22,12 @@ public static class ShardSelection
         {
             var hostname = environment("HOSTNAME") is { Length: > 0 } fromEnv ? fromEnv : Environment.MachineName;
             var ofHost = HostInterop.ShardOfHostname(hostname, count);
-            return ofHost.IsValid ? (ofHost.Shard, null) : (null, $"--shard-from-hostname: {ofHost.Error}");
+            return ofHost.TryGetShard(out var owned) ? (owned, null) : (null, $"--shard-from-hostname: {ofHost.Error}");
         }
         if (environment(EnvironmentVariable) is { Length: > 0 } text)
         {
             var parsed = HostInterop.ParseShard(text);
-            return parsed.IsValid ? (parsed.Shard, null) : (null, $"{EnvironmentVariable}: {parsed.Error}");
+            return parsed.TryGetShard(out var named) ? (named, null) : (null, $"{EnvironmentVariable}: {parsed.Error}");
         }
         return (null, null);
     }

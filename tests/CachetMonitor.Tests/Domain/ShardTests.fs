@@ -108,15 +108,17 @@ let tests =
             test "the C# facade parses shards and reports errors without throwing" {
                 let parsed = HostInterop.ParseShard "1/3"
                 Expect.isTrue parsed.IsValid "valid"
-                Expect.equal (parsed.Shard.ToString()) "1/3" "renders as I/N"
+                let found, shard = parsed.TryGetShard()
+                Expect.isTrue found "a shard to read"
+                Expect.equal (shard.ToString()) "1/3" "renders as I/N"
                 Expect.equal parsed.Error "" "no error"
                 let bad = HostInterop.ParseShard "x"
                 Expect.isFalse bad.IsValid "invalid"
                 Expect.stringContains bad.Error "I/N" "the reason"
-                Expect.throws (fun () -> bad.Shard |> ignore) "no shard to read"
+                Expect.isFalse (fst (bad.TryGetShard())) "no shard to read"
 
                 Expect.isTrue
-                    (HostInterop.OwnsEndpoint(parsed.Shard, "web"))
+                    (HostInterop.OwnsEndpoint(shard, "web"))
                     "web hashes to shard 1 of 3 (see the pinned vector)"
             }
         ]

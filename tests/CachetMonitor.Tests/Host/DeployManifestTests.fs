@@ -225,8 +225,9 @@ let tests =
 
                 for ordinal in 0 .. replicas - 1 do
                     let shard = HostInterop.ShardOfHostname($"{name}-{ordinal}", replicas)
-                    Expect.isTrue shard.IsValid $"pod {ordinal} has a shard"
-                    Expect.equal (shard.Shard.ToString()) $"{ordinal}/{replicas}" $"pod {ordinal} is shard {ordinal}"
+                    let found, owned = shard.TryGetShard()
+                    Expect.isTrue found $"pod {ordinal} has a shard"
+                    Expect.equal (owned.ToString()) $"{ordinal}/{replicas}" $"pod {ordinal} is shard {ordinal}"
             }
 
             test "the token goes from the Secret to the env var the config's ENVIRONMENT_VARIABLE provider reads" {

@@ -82,7 +82,12 @@ let tests =
                 let! (target: TargetServer) = TargetServer.StartAsync()
                 use _ = target
                 let names = [ "api"; "www"; "web"; "db"; "blog"; "status" ]
-                let shard = (HostInterop.ParseShard "1/3").Shard
+
+                let shard =
+                    match (HostInterop.ParseShard "1/3").TryGetShard() with
+                    | true, shard -> shard
+                    | false, _ -> failtest "1/3 is a shard"
+
                 let owned = names |> List.filter (fun n -> Shard.owns shard n)
                 Expect.isNonEmpty owned "the shard owns some of the names (web and status, per the pinned vector)"
 
