@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections import defaultdict
@@ -269,6 +270,52 @@ def first_check(monitor, runs):
           f"median {1000 * times[len(times) // 2]:.1f} ms, max {1000 * times[-1]:.1f} ms")
 
 
+def idle_cpu(monitor, settle_s, window_s):
+    """CPU of a monitor with one endpoint at `frequency: 60` (`run --dry-run`, its target a listener of this
+    script's that answers 200): utime+stime over `window_s` seconds after `settle_s`, as a share of one core."""
+    with tempfile.TemporaryDirectory() as work:
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        port = listener.getsockname()[1]
+
+        def answer():
+            while True:
+                try:
+                    connection, _ = listener.accept()
+                except OSError:
+                    return
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 15\r\nConnection: close\r\n\r\n"
+                                   + f"{MARKER} 1".encode())
+                connection.close()
+
+        threading.Thread(target=answer, daemon=True).start()
+        config = os.path.join(work, "idle.yml")
+        monitor_config(config, 1, port, "60", "http://127.0.0.1:1/api/v1", "UPDATE_STATUS")
+        process = subprocess.Popen(
+            [monitor, "run", "--dry-run", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "BENCH_CACHET_TOKEN": "x"})
+        ticks_per_s = os.sysconf("SC_CLK_TCK")
+
+        def ticks():
+            with open(f"/proc/{process.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return int(fields[11]) + int(fields[12])
+
+        try:
+            time.sleep(settle_s)
+            before = ticks()
+            time.sleep(window_s)
+            used = (ticks() - before) / ticks_per_s
+        finally:
+            process.terminate()
+            process.wait()
+            listener.close()
+    print(f"IDLE-CPU one endpoint at frequency 60: {used:.2f} cpu-s in {window_s:.0f} s = "
+          f"{100 * used / window_s:.3f} % of a core")
+
+
 def main(argv):
     command, args = argv[1], argv[2:]
     if command == "config":
@@ -287,6 +334,8 @@ def main(argv):
         compare(args[0], args[1])
     elif command == "first-check":
         first_check(args[0], int(args[1]))
+    elif command == "idle-cpu":
+        idle_cpu(args[0], float(args[1]), float(args[2]))
     else:
         sys.exit(f"unknown command {command}")
 
