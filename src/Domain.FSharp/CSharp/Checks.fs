@@ -8,7 +8,8 @@ type Observation internal (inner: CachetMonitor.Domain.Observation) =
     member internal _.Inner = inner
 
     /// A response arrived: its status code, the seconds from sending the request to its headers, and the body
-    /// (only read when the endpoint has a <c>REGEX</c> expectation; pass "" otherwise).
+    /// (read when the endpoint has a <c>REGEX</c> or <c>JSON</c> expectation or a <c>metric_value</c>; pass ""
+    /// otherwise).
     static member Responded(statusCode: int, latencySeconds: float, body: string) =
         Observation(CachetMonitor.Domain.Responded(CachetMonitor.Domain.Response.http statusCode latencySeconds body))
 
@@ -56,3 +57,14 @@ type Verdict internal (inner: CachetMonitor.Domain.Verdict) =
             "pass"
         else
             $"fail ({this.Severity}): {this.Message}"
+
+/// What one check read for the endpoint's <c>metric_value</c>: the number, why none was read, or neither (the
+/// endpoint has no <c>metric_value</c>, or nothing responded).
+[<Sealed>]
+type MetricReading internal (value: Nullable<float>, error: string | null) =
+    /// The number read: give it to the component as <c>ComponentEvent.Measured</c>; null when none was.
+    member _.Value = value
+
+    /// Why no number was read (not JSON, path missing, not a number, no match): no point is pushed for this check;
+    /// null when one was read or none applies.
+    member _.Error = error

@@ -258,6 +258,42 @@ let tests =
                 Expect.isTrue (MonitorCore.ParseConfig(withWindow "UTC", noEnvironment).IsValid) "UTC needs no lookup"
             }
 
+            test "ReadMetricValue reads an endpoint's metric_value from a response, or says why not" {
+                let noEnvironment = Func<string, string | null>(fun _ -> null)
+
+                let endpointOf (yaml: string) =
+                    match MonitorCore.ParseConfig(yaml, noEnvironment).TryGetConfig() with
+                    | true, config -> config.Endpoints[0]
+                    | false, _ -> failtest "the example config is valid"
+
+                let measured =
+                    endpointOf (
+                        exampleConfig.Replace(
+                            "    component_id: 7",
+                            "    component_id: 7\n    metric_id: 3\n    metric_value: {json: queue.depth}"
+                        )
+                    )
+
+                let read body =
+                    MonitorCore.ReadMetricValue(measured, Observation.Responded(200, 0.1, body))
+
+                Expect.equal (read "{\"queue\": {\"depth\": 42}}").Value (Nullable 42.0) "the number at the path"
+                Expect.isNull (read "{\"queue\": {\"depth\": 42}}").Error "no error when read"
+                Expect.isFalse (read "<html>").Value.HasValue "no number from a body that is not JSON"
+
+                Expect.stringContains
+                    ((read "<html>").Error |> Option.ofObj |> Option.defaultValue "")
+                    "not JSON"
+                    "and why"
+
+                let plain =
+                    MonitorCore.ReadMetricValue(endpointOf exampleConfig, Observation.Responded(200, 0.1, "42"))
+
+                Expect.isFalse plain.Value.HasValue "an endpoint without metric_value reads nothing"
+                Expect.isNull plain.Error "and has nothing to explain"
+                Expect.isNull (MonitorCore.ReadMetricValue(measured, Observation.TimedOut())).Error "nothing responded"
+            }
+
             test "nothing reachable from the C# namespace holds an FSharp.Core type, a core type or an Item field" {
                 let walked, leaks = reachable (csharpRoots ())
 
