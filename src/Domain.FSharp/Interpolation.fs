@@ -29,9 +29,7 @@ module Interpolation =
         else
             start
 
-    /// Replaces `${VAR}` and `$VAR` (VAR = `[A-Za-z_][A-Za-z0-9_]*`) with the lookup's value; `$$` is a literal
-    /// `$`, and a `$` followed by anything else is kept as written. Errors name each variable that is not set.
-    let expand (lookup: string -> string option) (text: string) : Result<Interpolated, string list> =
+    let private substitute (lookup: string -> string option) (text: string) : Result<Interpolated, string list> =
         let sb = System.Text.StringBuilder()
 
         let rec go i substituted (unset: string list) =
@@ -79,3 +77,16 @@ module Interpolation =
                     FromEnvironment = substituted
                 }
         | _, unset -> Error(unset |> List.map (fun name -> $"environment variable %s{name} is not set"))
+
+    /// Replaces `${VAR}` and `$VAR` (VAR = `[A-Za-z_][A-Za-z0-9_]*`) with the lookup's value; `$$` is a literal
+    /// `$`, and a `$` followed by anything else is kept as written. Errors name each variable that is not set.
+    let expand (lookup: string -> string option) (text: string) : Result<Interpolated, string list> =
+        // Most values have no `$` (every scalar of every endpoint is expanded for its placeholders): as written.
+        if text.IndexOf '$' < 0 then
+            Ok
+                {
+                    Value = text
+                    FromEnvironment = false
+                }
+        else
+            substitute lookup text

@@ -24,11 +24,13 @@ module internal YamlLoading =
     [<Literal>]
     let DocumentPath = "(document)"
 
+    /// A mark's 1-based line and column (YamlDotNet's empty mark is line 0).
+    let inline lineAndColumn (mark: Mark) =
+        struct (int (max 1L mark.Line), int (max 1L mark.Column))
+
     let position (mark: Mark) =
-        {
-            Line = int (max 1L mark.Line)
-            Column = int (max 1L mark.Column)
-        }
+        let struct (line, column) = lineAndColumn mark
+        { Line = line; Column = column }
 
     let issue path pos message =
         {
@@ -216,7 +218,7 @@ module internal YamlLoading =
             frame
 
         let build (frame: Frame) =
-            let start = position frame.Start
+            let struct (line, column) = lineAndColumn frame.Start
             let children = frame.Children
 
             let node =
@@ -232,9 +234,9 @@ module internal YamlLoading =
                             })
 
                     let hasMerge = entries |> Array.exists (fun entry -> isMergeKey entry.Key)
-                    YamlMapping(entries, hasMerge, start.Line, start.Column)
+                    YamlMapping(entries, hasMerge, line, column)
                 else
-                    YamlSequence(children.ToArray(), start.Line, start.Column)
+                    YamlSequence(children.ToArray(), line, column)
 
             if frame.Anchor <> "" then
                 anchors[frame.Anchor] <- struct (node, frame.Size)
@@ -242,10 +244,9 @@ module internal YamlLoading =
             place node ""
 
         let scalarNode (scalar: Scalar) =
-            let start = position scalar.Start
+            let struct (line, column) = lineAndColumn scalar.Start
 
-            let node =
-                YamlScalar(scalar.Value, scalar.Style = ScalarStyle.Plain, start.Line, start.Column)
+            let node = YamlScalar(scalar.Value, scalar.Style = ScalarStyle.Plain, line, column)
 
             if not scalar.Anchor.IsEmpty then
                 anchors[scalar.Anchor.Value] <- struct (node, 1)
