@@ -81,8 +81,7 @@ module Interpolation =
     /// Replaces `${VAR}` and `$VAR` (VAR = `[A-Za-z_][A-Za-z0-9_]*`) with the lookup's value; `$$` is a literal
     /// `$`, and a `$` followed by anything else is kept as written. Errors name each variable that is not set.
     let expand (lookup: string -> string option) (text: string) : Result<Interpolated, string list> =
-        // Most values name no variable: they are returned as they are, not copied (a 10,000-endpoint config reads
-        // hundreds of thousands of values).
+        // Most values have no `$` (every scalar of every endpoint is expanded for its placeholders): as written.
         if text.IndexOf '$' < 0 then
             Ok
                 {

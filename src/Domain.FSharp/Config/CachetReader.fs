@@ -2,7 +2,6 @@ namespace CachetMonitor.Domain.ConfigReading
 
 open System
 open FsToolkit.ErrorHandling
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// The `cachet` section and its token providers.
@@ -56,10 +55,10 @@ module internal CachetReader =
             nonEmpty environment TokenVariable |> Option.map (Secret.create >> PlainToken)
 
         match tryFind section "token", fromEnvironment with
-        | Some(:? YamlSequenceNode as node), _ ->
+        | Some(YamlSequence _ as node), _ ->
             listOf "token provider" true (provider lookup) (child section.Path "token") node
             |> Result.map Providers
-        | Some(:? YamlMappingNode as node), _ ->
+        | Some(YamlMapping _ as node), _ ->
             provider lookup (child section.Path "token") node
             |> Result.map (List.singleton >> Providers)
         | _, Some token -> Ok token

@@ -1,7 +1,6 @@
 namespace CachetMonitor.Domain.ConfigReading
 
 open FsToolkit.ErrorHandling
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// Required, optional and defaulted keys of a section; lists and nested mappings.
@@ -40,14 +39,15 @@ module internal ConfigFields =
         | Some node when not (isAbsent node) -> read (child section.Path key) node |> Result.map Some
         | _ -> Ok None
 
-    /// A default written as YAML text, as a node the key's reader reads.
+    /// A default written as YAML text, as a node the key's reader reads (at line 1, column 1; a scalar is not
+    /// marked plain, so a default is never read as absent).
     let private defaultNode (text: string) : YamlNode =
         match text with
-        | "[]" -> YamlSequenceNode()
-        | "{}" -> YamlMappingNode()
+        | "[]" -> YamlSequence([||], 1, 1)
+        | "{}" -> YamlMapping([||], false, 1, 1)
         | quoted when quoted.Length >= 2 && quoted.StartsWith "\"" && quoted.EndsWith "\"" ->
-            YamlScalarNode(quoted.Substring(1, quoted.Length - 2), Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted)
-        | plain -> YamlScalarNode plain
+            YamlScalar(quoted.Substring(1, quoted.Length - 2), false, 1, 1)
+        | text -> YamlScalar(text, false, 1, 1)
 
     /// The value of a key as the table describes it: required, or read from the table's default when absent.
     let value section key (read: string -> YamlNode -> Validation<'a, ConfigIssue>) =
@@ -66,11 +66,11 @@ module internal ConfigFields =
     /// A list read item by item (`what` names one item); `nonEmpty` rejects `[]`.
     let listOf what nonEmpty (item: string -> YamlNode -> Validation<'a, ConfigIssue>) path (node: YamlNode) =
         match node with
-        | :? YamlSequenceNode as sequence when nonEmpty && sequence.Children.Count = 0 ->
+        | YamlSequence(items, _, _) when nonEmpty && items.Length = 0 ->
             fail path node $"must list at least one %s{what}"
-        | :? YamlSequenceNode as sequence ->
-            sequence.Children
-            |> Seq.toList
+        | YamlSequence(items, _, _) ->
+            items
+            |> List.ofArray
             |> List.mapi (fun i element -> i, element)
             |> List.traverseValidationA (fun (i, element) -> item (index path i) element)
         | _ -> fail path node $"must be a list of %s{what}s"

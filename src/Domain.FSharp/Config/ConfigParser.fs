@@ -12,19 +12,19 @@ type ConfigOutcome =
 [<RequireQualifiedAccess>]
 module ConfigParser =
     [<Literal>]
-    let MaxDepth = YamlDocument.MaxDepth
+    let MaxDepth = YamlLoading.MaxDepth
 
     [<Literal>]
     let MaxCheckCount = ConfigKeys.MaxCheckCount
 
     [<Literal>]
-    let DocumentPath = YamlDocument.DocumentPath
+    let DocumentPath = YamlLoading.DocumentPath
 
     let private emptyRoot =
         {
             Path = ""
             Position = { Line = 1; Column = 1 }
-            Entries = []
+            Entries = [||]
             Kind = Some ConfigSection.Root
             Known = ConfigKeyTable.namesFor ConfigSection.Root None
         }

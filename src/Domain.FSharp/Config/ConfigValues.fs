@@ -4,7 +4,6 @@ open System
 open System.Globalization
 open FsToolkit.ErrorHandling
 open System.Text.RegularExpressions
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// Scalar values after `${VAR}` substitution and their interpretations; did-you-mean suggestions.
@@ -67,8 +66,8 @@ module internal ConfigValues =
 
     let scalar lookup path (node: YamlNode) : Validation<Scalar, ConfigIssue> =
         match node with
-        | :? YamlScalarNode ->
-            match Interpolation.expand lookup (textOf node) with
+        | YamlScalar(text, _, _, _) ->
+            match Interpolation.expand lookup text with
             | Ok expanded ->
                 Ok
                     {
@@ -76,7 +75,7 @@ module internal ConfigValues =
                         FromEnvironment = expanded.FromEnvironment
                     }
             | Error messages -> Error(messages |> List.map (issue path (at node)))
-        | :? YamlSequenceNode -> fail path node "must be a single value, not a list"
+        | YamlSequence _ -> fail path node "must be a single value, not a list"
         | _ -> fail path node "must be a single value, not a mapping"
 
     /// Reads a scalar and interprets it; the interpretation's error is reported at the node.

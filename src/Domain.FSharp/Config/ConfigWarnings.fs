@@ -1,7 +1,6 @@
 namespace CachetMonitor.Domain.ConfigReading
 
 open System
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// Warnings: unknown keys (with suggestions), misspellings accepted, values replaced by defaults.
@@ -9,21 +8,24 @@ open CachetMonitor.Domain
 module internal ConfigWarnings =
     let unknownKeys (extra: Set<string>) section =
         section.Entries
-        |> List.filter (fun (name, _, _) ->
-            name <> "<<"
-            && not (List.contains name section.Known)
-            && not (extra.Contains name))
-        |> List.map (fun (name, keyNode, _) ->
+        |> Array.filter (fun entry ->
+            entry.Name <> "<<"
+            && not (List.contains entry.Name section.Known)
+            && not (extra.Contains entry.Name))
+        |> Array.toList
+        |> List.map (fun entry ->
+            let name = entry.Name
+
             let message =
                 match suggest section.Known name with
                 | Some candidate -> $"unknown key \"%s{name}\" (did you mean \"%s{candidate}\"?)"
                 | None -> $"unknown key \"%s{name}\" (ignored)"
 
-            issue (child section.Path name) (at keyNode) message)
+            issue (child section.Path name) (at entry.Key) message)
 
     let items (node: YamlNode option) =
         match node with
-        | Some(:? YamlSequenceNode as sequence) -> sequence.Children |> Seq.toList |> List.indexed
+        | Some(YamlSequence(items, _, _)) -> items |> List.ofArray |> List.indexed
         | _ -> []
 
     /// The section's `type`, when it is one of `types`.
@@ -46,13 +48,13 @@ module internal ConfigWarnings =
                 let others = found.Known |> List.filter (fun key -> not (List.contains key known))
 
                 [
-                    for name, keyNode, _ in found.Entries do
-                        if List.contains name others then
+                    for entry in found.Entries do
+                        if List.contains entry.Name others then
                             yield
                                 issue
-                                    (child path name)
-                                    (at keyNode)
-                                    $"\"%s{name}\" does not apply to a %s{typeName} %s{what} (ignored)"
+                                    (child path entry.Name)
+                                    (at entry.Key)
+                                    $"\"%s{entry.Name}\" does not apply to a %s{typeName} %s{what} (ignored)"
                 ]
                 @ unknownKeys (Set.ofList others) { found with Known = known }
 
@@ -73,9 +75,7 @@ module internal ConfigWarnings =
             match tryFind messages misspeltPerformance with
             | None -> []
             | Some _ ->
-                let keyNode =
-                    messages.Entries
-                    |> List.pick (fun (name, keyNode, _) -> if name = misspeltPerformance then Some keyNode else None)
+                let keyNode = (tryFindKey messages misspeltPerformance).Value
 
                 let message =
                     match tryFind messages "incident_performance" with
@@ -206,7 +206,7 @@ module internal ConfigWarnings =
 
             let providers =
                 match tryFind c "token" with
-                | Some(:? YamlMappingNode as single) -> providerWarnings lookup tokenPath single
+                | Some(YamlMapping _ as single) -> providerWarnings lookup tokenPath single
                 | token ->
                     items token
                     |> List.collect (fun (i, item) -> providerWarnings lookup (index tokenPath i) item)
@@ -226,9 +226,7 @@ module internal ConfigWarnings =
         let ignoredZone =
             match tryFind window "timezone", tryFind window "cron" with
             | Some _, None when (tryFind window "start").IsSome ->
-                let keyNode =
-                    window.Entries
-                    |> List.pick (fun (name, keyNode, _) -> if name = "timezone" then Some keyNode else None)
+                let keyNode = (tryFindKey window "timezone").Value
 
                 [
                     issue
@@ -243,7 +241,7 @@ module internal ConfigWarnings =
     let connectivityWarnings (c: Section) =
         let both =
             match tryFind c "urls", tryFind c "all_failing_threshold" with
-            | Some(:? YamlSequenceNode as urls), Some node when urls.Children.Count > 0 ->
+            | Some(YamlSequence(urls, _, _)), Some node when urls.Length > 0 ->
                 [
                     issue
                         (child c.Path "all_failing_threshold")

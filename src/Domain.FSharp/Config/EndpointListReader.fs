@@ -1,7 +1,6 @@
 namespace CachetMonitor.Domain.ConfigReading
 
 open System
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// The `endpoints` list as a whole: the old single-endpoint layout, and the rules across endpoints (unique names,
@@ -18,18 +17,16 @@ module internal EndpointListReader =
         | Some _ -> None
         | None ->
             top.Entries
-            |> List.tryPick (fun (name, keyNode, value) ->
-                match value with
-                | :? YamlMappingNode when name = SingleEndpointKey -> Some(keyNode, value)
+            |> Array.tryPick (fun entry ->
+                match entry.Value with
+                | YamlMapping _ when entry.Name = SingleEndpointKey -> Some(entry.Key, entry.Value)
                 | _ -> None)
 
     /// Each endpoint's path and node: the `endpoints` items, or the old layout's one endpoint.
     let endpointNodes (top: Section) =
         match tryFind top "endpoints", singleEndpointLayout top with
-        | Some(:? YamlSequenceNode as sequence), _ ->
-            sequence.Children
-            |> Seq.toList
-            |> List.mapi (fun i node -> index "endpoints" i, node)
+        | Some(YamlSequence(items, _, _)), _ ->
+            items |> List.ofArray |> List.mapi (fun i node -> index "endpoints" i, node)
         | _, Some(_, node) -> [ SingleEndpointKey, node ]
         | _ -> []
 

@@ -3,7 +3,6 @@ namespace CachetMonitor.Domain.ConfigReading
 open System
 open System.Text.RegularExpressions
 open FsToolkit.ErrorHandling
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// The `endpoints` items (their expectations, headers and metric values have readers of their own).
@@ -33,17 +32,17 @@ module internal EndpointReader =
     /// The endpoint's scalar keys as written (after `${VAR}` substitution), for `{placeholder}` rendering.
     let templateValues lookup (section: Section) =
         section.Entries
-        |> List.choose (fun (name, _, value) ->
-            match value with
-            | :? YamlScalarNode ->
+        |> Array.choose (fun entry ->
+            match entry.Value with
+            | YamlScalar(written, _, _, _) ->
                 let text =
-                    match Interpolation.expand lookup (textOf value) with
+                    match Interpolation.expand lookup written with
                     | Ok expanded -> expanded.Value
-                    | Error _ -> textOf value
+                    | Error _ -> written
 
-                Some(name, text)
+                Some(entry.Name, text)
             | _ -> None)
-        |> Map.ofList
+        |> Map.ofArray
 
     let noTitles =
         {
@@ -136,10 +135,10 @@ module internal EndpointReader =
 
         let expectationErrors =
             match tryFind ep "expectation" with
-            | Some(:? YamlSequenceNode as items) ->
+            | Some(YamlSequence(items, _, _)) ->
                 List.zip
-                    (List.ofSeq items.Children |> List.truncate endpoint.Expectations.Length)
-                    (endpoint.Expectations |> List.truncate items.Children.Count)
+                    (List.ofArray items |> List.truncate endpoint.Expectations.Length)
+                    (endpoint.Expectations |> List.truncate items.Length)
                 |> List.mapi (fun i (node, expectation) -> i, node, expectation)
                 |> List.filter (fun (_, _, e) -> not (fits endpoint.Target endpoint.Url e.Kind))
                 |> List.map (fun (i, node, e) ->
@@ -147,9 +146,9 @@ module internal EndpointReader =
 
                     let where =
                         match node with
-                        | :? YamlMappingNode as mapping ->
-                            mapping.Children
-                            |> Seq.tryPick (fun (KeyValue(k, v)) -> if textOf k = "type" then Some v else None)
+                        | YamlMapping(entries, _, _, _) ->
+                            entries
+                            |> Array.tryPick (fun entry -> if entry.Name = "type" then Some entry.Value else None)
                             |> Option.defaultValue node
                         | _ -> node
 

@@ -2,7 +2,6 @@ namespace CachetMonitor.Domain.ConfigReading
 
 open System
 open FsToolkit.ErrorHandling
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// An endpoint's `expectation` items, and the `value`/`regex` pair that JSON and DNS_ANSWER share.
@@ -58,7 +57,7 @@ module internal ExpectationReader =
                         | "HTTP_STATUS" ->
                             required ex "status_range" (fun path node ->
                                 match node with
-                                | :? YamlSequenceNode ->
+                                | YamlSequence _ ->
                                     listOf "status or range" true (readWith lookup statusRange) path node
                                 | _ -> readWith lookup statusRange path node |> Result.map List.singleton)
                             |> Result.map (fun ranges -> HttpStatus ranges, Partial)

@@ -2,7 +2,6 @@ namespace CachetMonitor.Domain.ConfigReading
 
 open System.Text.RegularExpressions
 open FsToolkit.ErrorHandling
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// An endpoint's (or a webhook's) `header` mapping: names and values HTTP can send.
@@ -41,17 +40,18 @@ module internal HeaderReader =
             "of header names to values"
             (fun found ->
                 found.Entries
-                |> List.traverseValidationA (fun (name, keyNode, value) ->
-                    let path = child path name
+                |> List.ofArray
+                |> List.traverseValidationA (fun entry ->
+                    let path = child path entry.Name
 
                     validation {
-                        let! name = headerName path keyNode name
+                        let! name = headerName path entry.Key entry.Name
 
                         and! value =
-                            if isAbsent value then
+                            if isAbsent entry.Value then
                                 Ok ""
                             else
-                                readWith lookup headerValue path value
+                                readWith lookup headerValue path entry.Value
 
                         return name, value
                     }))

@@ -2,8 +2,6 @@ namespace CachetMonitor.Domain.ConfigReading
 
 open System
 open FsToolkit.ErrorHandling
-open YamlDotNet.Core
-open YamlDotNet.RepresentationModel
 open CachetMonitor.Domain
 
 /// The `messages` section: the incident title templates and the titles they give each endpoint.
@@ -17,7 +15,7 @@ module internal MessagesReader =
         {
             Path = "messages"
             Position = { Line = 1; Column = 1 }
-            Entries = []
+            Entries = [||]
             Kind = Some ConfigSection.Messages
             Known = []
         }
@@ -25,9 +23,7 @@ module internal MessagesReader =
     /// A scalar that YAML reads as a string (quoted, or plain but not a number, boolean or null).
     let private isString (node: YamlNode) =
         match node with
-        | :? YamlScalarNode as scalar when scalar.Style = ScalarStyle.Plain ->
-            let text = textOf node
-
+        | YamlScalar(text, true, _, _) ->
             not (
                 Text.RegularExpressions.Regex.IsMatch(
                     text,

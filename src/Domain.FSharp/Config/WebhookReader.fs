@@ -24,10 +24,11 @@ module internal WebhookReader =
             "of parameter names to values"
             (fun found ->
                 found.Entries
-                |> List.filter (fun (_, _, value) -> not (isAbsent value))
-                |> List.traverseValidationA (fun (name, _, value) ->
-                    template lookup webhookPlaceholders (child path name) value
-                    |> Result.map (fun parsed -> name, parsed)))
+                |> Array.filter (fun entry -> not (isAbsent entry.Value))
+                |> List.ofArray
+                |> List.traverseValidationA (fun entry ->
+                    template lookup webhookPlaceholders (child path entry.Name) entry.Value
+                    |> Result.map (fun parsed -> entry.Name, parsed)))
             path
 
     let webhook lookup path node =
