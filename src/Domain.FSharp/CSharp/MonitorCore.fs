@@ -39,10 +39,8 @@ type MonitorCore =
 
     /// Reads the endpoint's <c>metric_value</c> from the body of a response (a number pushed instead of the latency).
     static member ReadMetricValue(endpoint: EndpointConfig, observation: Observation) : MetricReading =
-        match Monitor.metricValue endpoint.Inner observation.Inner with
-        | Some(Ok value) -> MetricReading(Nullable value, null)
-        | Some(Error why) -> MetricReading(Nullable(), why)
-        | None -> MetricReading(Nullable(), null)
+        let reading = HostInterop.ReadMetricValue(endpoint.Inner, observation.Inner)
+        MetricReading(reading.Value, reading.Error)
 
     /// The components the endpoints drive: grouped by <c>component_id</c>, in config order.
     static member Plans(endpoints: IEnumerable<EndpointConfig>) : IReadOnlyList<ComponentPlan> =

@@ -15,10 +15,7 @@ let private components: GeneratedComponent list =
         { Id = 5; Name = "db"; Link = "" }
     ]
 
-let private parse text =
-    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) text with
-    | Ok parsed -> parsed.Config
-    | Error errors -> failtest (errors |> List.map ConfigIssue.render |> String.concat "\n")
+let private parse text = ConfigText.validConfig text
 
 [<Tests>]
 let tests =

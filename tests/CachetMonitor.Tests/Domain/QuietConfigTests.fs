@@ -273,8 +273,6 @@ let tests =
                 let text =
                     (config []).Replace("  token: t0ken", "  token: t0ken\n  respect_schedules: false")
 
-                match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) text with
-                | Ok parsed -> Expect.isFalse parsed.Config.Cachet.RespectSchedules "off"
-                | Error errors -> failtest (errors |> List.map ConfigIssue.render |> String.concat "\n")
+                Expect.isFalse (ConfigText.validConfig text).Cachet.RespectSchedules "off"
             }
         ]

@@ -25,9 +25,7 @@ let endpointOf (lines: string list) =
         @ [ "cachet:"; "  api_url: http://127.0.0.1:1/api/v1"; "  token: t" ]
         |> String.concat "\n"
 
-    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) text with
-    | Ok parsed -> parsed.Config.Endpoints.Head
-    | Error errors -> failwith $"test config invalid: %A{errors}"
+    (ConfigText.validConfig text).Endpoints.Head
 
 /// Probes once and judges the observation as the daemon does.
 let checkOnce (endpoint: Endpoint) : Threading.Tasks.Task<Observation * Verdict> =

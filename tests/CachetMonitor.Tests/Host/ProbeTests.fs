@@ -39,9 +39,7 @@ let endpointFor (url: string) (extra: string list) =
         @ (extra |> List.map (fun l -> "    " + l))
         @ [ "cachet:"; "  api_url: http://127.0.0.1:1/api/v1"; "  token: t" ]
 
-    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) (String.Join("\n", lines)) with
-    | Ok parsed -> parsed.Config.Endpoints.Head
-    | Error errors -> failwith $"test config invalid: %A{errors}"
+    (ConfigText.validConfig (String.Join("\n", lines))).Endpoints.Head
 
 let private regexExpectation =
     [ "expectation:"; "  - type: REGEX"; "    regex: \"ok\"" ]

@@ -44,10 +44,7 @@ let private configText =
     ]
     |> String.concat "\n"
 
-let private windowConfig () =
-    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) configText with
-    | Ok parsed -> parsed.Config
-    | Error errors -> failtest (errors |> List.map ConfigIssue.render |> String.concat "\n")
+let private windowConfig () = ConfigText.validConfig configText
 
 
 [<Tests>]

@@ -34,9 +34,7 @@ let private endpointFor (url: string) (extra: string list) =
             [ endpointYaml "api" url 1 (statusExpectation @ [ "timeout: 10" ] @ extra) ]
             []
 
-    match ConfigParser.parse TestTimeZones.lookup (fun _ -> None) yaml with
-    | Ok parsed -> parsed.Config.Endpoints.Head
-    | Error errors -> failtest $"test config invalid: %A{errors}"
+    (ConfigText.validConfig yaml).Endpoints.Head
 
 let private statusOf observation =
     match observation with
