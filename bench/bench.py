@@ -286,8 +286,9 @@ def idle_cpu(monitor, settle_s, window_s):
                 except OSError:
                     return
                 connection.recv(65536)
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 15\r\nConnection: close\r\n\r\n"
-                                   + f"{MARKER} 1".encode())
+                body = f"{MARKER} 1".encode()
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+                                   + body)
                 connection.close()
 
         threading.Thread(target=answer, daemon=True).start()
